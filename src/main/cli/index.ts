@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
+import { runConsole } from './console-command'
+import { electronBinary, electronUnavailableReason } from './electron-check'
+import type { CliIo } from './io'
+import { appRoot } from './paths'
+
+const USAGE = `usage: flowlab <command> [options]
+commands:
+  start     the desktop window where Electron can run, else the browser console
+  console   serve the console in a browser (flowlab console --help)`
+
+function processIo(): CliIo {
+  return {
+    stdout: (line) => process.stdout.write(line + '\n'),
+    stderr: (line) => process.stderr.write(line + '\n'),
+    readFile: (path) => readFile(path, 'utf8'),
+    env: process.env,
+    onShutdown: (handler) => {
+      let signalled = false
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+        process.on(signal, () => {
+          // A second Ctrl-C while stopping means "now": exit; children get the same signal from
+          // the terminal's process group.
+          if (signalled) process.exit(130)
+          signalled = true
+          handler()
+        })
+      }
+    }
+  }
+}
+
+/** `flowlab start`: Electron's window if it can open here; else say why and serve the console. */
+async function runStart(argv: string[], io: CliIo): Promise<number> {
+  const reason = electronUnavailableReason(io.env)
+  if (reason) {
+    io.stdout(`Desktop window unavailable: ${reason}. Serving the console in your browser instead.`)
+    return runConsole(argv, io)
+  }
+  const child = spawn(electronBinary(), [appRoot(), ...argv], { stdio: 'inherit' })
+  io.onShutdown(() => child.kill('SIGTERM'))
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 0)))
+}
+
+async function main(argv: string[]): Promise<number> {
+  const io = processIo()
+  const [command, ...rest] = argv
+  switch (command) {
+    case 'start':
+      return runStart(rest, io)
+    case 'console':
+      return runConsole(rest, io)
+    case undefined:
+    case '--help':
+    case '-h':
+      io.stdout(USAGE)
+      return command === undefined ? 2 : 0
+    default:
+      io.stderr(`flowlab: unknown command '${command}'\n${USAGE}`)
+      return 2
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`flowlab: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+    process.exit(1)
+  }
+)

@@ -1,0 +1,243 @@
+import {
+  CommandError,
+  CommandType,
+  ErrorCode,
+  parseCommand,
+  SNAPSHOT_INTERVAL_MS,
+  TraceSource,
+  type Command,
+  type Frame,
+  type LabInfo,
+  type Problem,
+  type Result,
+  type Snapshot,
+  type TraceData,
+  type TraceLevel
+} from '@shared/contract'
+import { FrameStream } from './frame-stream'
+import { RedisHost } from './redis/redis-host'
+import { TraceLog } from './trace/trace-log'
+
+export interface EngineConfig {
+  /** Folder for everything the engine keeps on disk (the managed Redis lives below it). */
+  dataDir: string
+  /** Which door serves the UI, shown in the snapshot. */
+  door: 'desktop' | 'browser'
+  /** Use this Redis instead of starting one (REDIS_URL). */
+  redisUrl?: string | undefined
+  /** Environment to find programs in (PATH, REDIS_SERVER_BIN); defaults to process.env. */
+  env?: NodeJS.ProcessEnv
+  /** App version shown in the UI. */
+  version?: string
+  /** Snapshot cadence; tests may lower it. */
+  snapshotIntervalMs?: number
+}
+
+/** A live frame subscription: ack each frame after rendering it; close to stop. */
+export interface FrameSubscription {
+  ack(seq: number): void
+  close(): void
+}
+
+/** The engine as both doors and the CLI see it; nothing else of it is reachable from outside. */
+export interface Engine {
+  /** Starts every component (Redis first). Throws if called twice. */
+  start(): Promise<void>
+  /** Stops everything the engine started (Redis, workers). Idempotent. */
+  close(): Promise<void>
+  /** The current snapshot, freshly built. */
+  getSnapshot(): Snapshot
+  /**
+   * Validates and runs one untrusted command. Never rejects: failures come back as
+   * `{ ok: false, error }`, and an invalid command changes nothing.
+   */
+  execute(command: unknown): Promise<Result<unknown>>
+  /** Pushes frames to `send`, paced by acks (see FrameStream). */
+  subscribe(send: (frame: Frame) => void): FrameSubscription
+  /** The Redis host, for labs and tests inside the main process. */
+  readonly redis: RedisHost
+}
+
+const LABS: LabInfo[] = [
+  { id: 'dispatch', title: 'Dispatch', status: 'coming' },
+  { id: 'channels', title: 'Channels', status: 'coming' },
+  { id: 'cache', title: 'Cache', status: 'coming' },
+  { id: 'cluster', title: 'Cluster', status: 'coming' }
+]
+
+/** Creates the engine: the one composition root that both doors and the CLI use. */
+export function createEngine(config: EngineConfig): Engine {
+  return new FlowlabEngine(config)
+}
+
+class FlowlabEngine implements Engine {
+  readonly redis: RedisHost
+  readonly #config: EngineConfig
+  readonly #trace = new TraceLog()
+  readonly #streams = new Set<FrameStream>()
+  readonly #startedAt = Date.now()
+  #tick = 0
+  #timer: NodeJS.Timeout | null = null
+  #started = false
+  #closing: Promise<void> | null = null
+  /** Mutating commands run one at a time, in arrival order (kill then restart must not interleave). */
+  #queue: Promise<unknown> = Promise.resolve()
+
+  constructor(config: EngineConfig) {
+    this.#config = config
+    this.redis = new RedisHost({
+      dataDir: config.dataDir,
+      url: config.redisUrl,
+      env: config.env ?? process.env,
+      onTrace: (type, level, message, data) =>
+        this.#emit(TraceSource.Redis, type, level, message, data)
+    })
+  }
+
+  async start(): Promise<void> {
+    if (this.#started) throw new Error('engine already started')
+    this.#started = true
+    this.#emit(TraceSource.Engine, 'starting', 'info', 'engine starting')
+    this.#timer = setInterval(
+      () => this.#publish(),
+      this.#config.snapshotIntervalMs ?? SNAPSHOT_INTERVAL_MS
+    )
+    this.#timer.unref()
+    await this.redis.start()
+    this.#emit(TraceSource.Engine, 'started', 'info', 'engine started')
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async (): Promise<void> => {
+      if (this.#timer) clearInterval(this.#timer)
+      this.#timer = null
+      for (const stream of this.#streams) stream.close()
+      this.#streams.clear()
+      await this.#queue.catch(() => undefined)
+      await this.redis.close()
+    })()
+    return this.#closing
+  }
+
+  getSnapshot(): Snapshot {
+    return {
+      tick: this.#tick,
+      at: Date.now(),
+      uptimeMs: Date.now() - this.#startedAt,
+      app: {
+        version: this.#config.version ?? '0.0.0',
+        door: this.#config.door,
+        dataDir: this.#config.dataDir
+      },
+      redis: this.redis.toInfo(),
+      labs: LABS,
+      problems: this.#problems(),
+      trace: { total: this.#trace.total, evicted: this.#trace.evicted }
+    }
+  }
+
+  async execute(input: unknown): Promise<Result<unknown>> {
+    if (this.#closing) {
+      return { ok: false, error: { code: ErrorCode.Closed, message: 'Flowlab is shutting down' } }
+    }
+    const parsed = parseCommand(input)
+    if (!parsed.ok) {
+      this.#emit(TraceSource.Command, 'rejected', 'warn', parsed.error.message, {
+        field: parsed.error.field ?? null
+      })
+      return parsed
+    }
+    const command = parsed.value
+    if (command.type === CommandType.EngineGetSnapshot) return { ok: true, value: this.getSnapshot() }
+    const run = this.#queue.then(() => this.#run(command))
+    this.#queue = run.catch(() => undefined)
+    try {
+      const value = await run
+      return { ok: true, value: value ?? null }
+    } catch (err) {
+      if (err instanceof CommandError) {
+        this.#emit(TraceSource.Command, 'failed', 'warn', `${command.type}: ${err.message}`)
+        return { ok: false, error: { code: err.code, message: err.message } }
+      }
+      const message = err instanceof Error ? err.message : String(err)
+      this.#emit(TraceSource.Command, 'failed', 'error', `${command.type} failed: ${message}`)
+      return { ok: false, error: { code: ErrorCode.Internal, message } }
+    }
+  }
+
+  subscribe(send: (frame: Frame) => void): FrameSubscription {
+    const stream = new FrameStream(send, this.#trace)
+    this.#streams.add(stream)
+    stream.offer(this.getSnapshot())
+    return {
+      ack: (seq) => stream.ack(seq),
+      close: () => {
+        stream.close()
+        this.#streams.delete(stream)
+      }
+    }
+  }
+
+  async #run(command: Exclude<Command, { type: 'engine:getSnapshot' }>): Promise<unknown> {
+    this.#emit(TraceSource.Command, 'executed', 'info', command.type)
+    switch (command.type) {
+      case CommandType.RedisKill:
+        return this.redis.kill()
+      case CommandType.RedisRestart:
+        return this.redis.restart()
+      case CommandType.RedisSetPersistence:
+        return this.redis.setPersistence(command.enabled)
+      case CommandType.TraceClear:
+        this.#trace.clear()
+        return null
+    }
+  }
+
+  #publish(): void {
+    if (this.#streams.size === 0) return
+    this.#tick++
+    const snapshot = this.getSnapshot()
+    for (const stream of this.#streams) stream.offer(snapshot)
+  }
+
+  #problems(): Problem[] {
+    const redis = this.redis.toInfo()
+    switch (redis.status) {
+      case 'missing':
+        return [
+          {
+            id: 'redis:missing',
+            severity: 'error',
+            message: 'redis-server is not installed, so the labs that need Redis cannot run.',
+            hint: 'Install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or set REDIS_URL, then restart Flowlab.'
+          }
+        ]
+      case 'down':
+        return [
+          {
+            id: 'redis:down',
+            severity: 'warning',
+            message: 'Redis is down.',
+            hint: redis.managed ? 'Press Restart in the Redis panel.' : 'Start the server at REDIS_URL.'
+          }
+        ]
+      case 'reconnecting':
+        return [{ id: 'redis:reconnecting', severity: 'warning', message: 'Reconnecting to Redis…' }]
+      case 'error':
+        return [
+          {
+            id: 'redis:error',
+            severity: 'error',
+            message: redis.lastError ?? 'Redis failed.',
+            hint: redis.managed ? 'Press Restart in the Redis panel.' : 'Check REDIS_URL.'
+          }
+        ]
+      default:
+        return []
+    }
+  }
+
+  #emit(source: TraceSource, type: string, level: TraceLevel, message: string, data?: TraceData): void {
+    this.#trace.emit(data ? { source, type, level, message, data } : { source, type, level, message })
+  }
+}

@@ -1,0 +1,1 @@
+export { createEngine, type Engine, type EngineConfig, type FrameSubscription } from './engine'

@@ -1,0 +1,62 @@
+/**
+ * One table of error codes for everything that crosses a door (IPC or WebSocket). A `user` error
+ * is something the person can fix (bad input, Redis not installed); an `app` error is a bug.
+ */
+export const ErrorCode = {
+  /** The command failed validation; `field` names the offending path. Nothing changed. */
+  InvalidCommand: 'invalid_command',
+  /** The message on the wire was not a JSON object of the expected shape. */
+  InvalidMessage: 'invalid_message',
+  /** The command needs the managed Redis, but Flowlab is using REDIS_URL. */
+  RedisNotManaged: 'redis_not_managed',
+  /** redis-server could not be found on this machine. */
+  RedisMissing: 'redis_missing',
+  /** Redis is not reachable right now. */
+  RedisUnavailable: 'redis_unavailable',
+  /** The command is valid but not allowed in the current state. */
+  InvalidState: 'invalid_state',
+  /** The engine is shutting down. */
+  Closed: 'closed',
+  /** An unexpected failure inside the engine (a bug). */
+  Internal: 'internal'
+} as const
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
+
+/** The error half of every call's result envelope. Plain JSON. */
+export interface ErrorInfo {
+  /** Stable code from {@link ErrorCode}. */
+  code: ErrorCode
+  /** Safe to show to the user; says what to do next where there is something to do. */
+  message: string
+  /** For invalid commands: the dotted path of the first offending field (e.g. `enabled`). */
+  field?: string
+  /** Every validation issue, for the log and for forms. */
+  issues?: { field: string; message: string }[]
+}
+
+/** Every call resolves to this envelope; the transports never reject with a bare error. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo }
+
+/** Thrown by the renderer's transport when a call answers `ok: false`. */
+export class EngineError extends Error {
+  readonly code: ErrorCode
+  readonly field: string | undefined
+
+  constructor(info: ErrorInfo) {
+    super(info.message)
+    this.name = 'EngineError'
+    this.code = info.code
+    this.field = info.field
+  }
+}
+
+/** An error the engine raises on purpose; converted to {@link ErrorInfo} at the door. */
+export class CommandError extends Error {
+  readonly code: ErrorCode
+
+  constructor(code: ErrorCode, message: string) {
+    super(message)
+    this.name = 'CommandError'
+    this.code = code
+  }
+}

@@ -1,0 +1,7 @@
+export * from './commands'
+export * from './errors'
+export * from './snapshot'
+export * from './trace'
+export * from './ipc'
+export * from './wire'
+export * from './validate'
