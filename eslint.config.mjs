@@ -12,14 +12,29 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/explicit-function-return-type': [
         'warn',
-        { allowExpressions: true, allowTypedFunctionExpressions: true, allowHigherOrderFunctions: true }
+        {
+          allowExpressions: true,
+          allowTypedFunctionExpressions: true,
+          allowHigherOrderFunctions: true
+        }
       ],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }
+      ],
       // Only the Electron shell and the preload may import electron: the engine, the gateway, the
       // CLI and the renderer must run under plain Node or in a browser (ARCHITECTURE §1).
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: 'Only src/main/index.ts, src/main/shell/ and src/preload/ may import electron.' }] }
+        {
+          paths: [
+            {
+              name: 'electron',
+              message:
+                'Only src/main/index.ts, src/main/shell/ and src/preload/ may import electron.'
+            }
+          ]
+        }
       ]
     }
   },

@@ -1,7 +1,10 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'vitest/config'
 
-const alias = { '@shared': resolve(__dirname, 'src/shared'), '@renderer': resolve(__dirname, 'src/renderer/src') }
+const alias = {
+  '@shared': resolve(__dirname, 'src/shared'),
+  '@renderer': resolve(__dirname, 'src/renderer/src')
+}
 
 // Three kinds of test, one command. Unit tests sit beside the code (and in test/unit);
 // integration tests start real redis-server and ZeroMQ peers; e2e tests build the app once
@@ -9,6 +12,8 @@ const alias = { '@shared': resolve(__dirname, 'src/shared'), '@renderer': resolv
 export default defineConfig({
   resolve: { alias },
   test: {
+    // The JSON report is what .ci/run counts for its closing "N passed, N failed" line.
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     setupFiles: [resolve(__dirname, 'test/helpers/fail-on-console.ts')],

@@ -9,7 +9,8 @@ import type { Frame } from '@shared/contract/snapshot'
  * by reference cannot work across it.
  */
 const api: FlowlabApi = {
-  call: (command: unknown) => ipcRenderer.invoke(IpcChannel.Call, command) as Promise<Result<unknown>>,
+  call: (command: unknown) =>
+    ipcRenderer.invoke(IpcChannel.Call, command) as Promise<Result<unknown>>,
   subscribe: (listener: (frame: Frame) => void) => {
     const handler = (_event: IpcRendererEvent, frame: Frame): void => listener(frame)
     ipcRenderer.on(IpcChannel.Frame, handler)

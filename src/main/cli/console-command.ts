@@ -47,7 +47,9 @@ export async function runConsole(argv: string[], io: CliIo): Promise<number> {
   }
   const renderer = rendererDir()
   if (!renderer) {
-    io.stderr('flowlab console: the renderer is not built yet. Run `npm run build` (or `npm start`).')
+    io.stderr(
+      'flowlab console: the renderer is not built yet. Run `npm run build` (or `npm start`).'
+    )
     return 2
   }
   const host = values.host ?? '127.0.0.1'
@@ -73,17 +75,23 @@ export async function runConsole(argv: string[], io: CliIo): Promise<number> {
     await gateway.listen()
   }
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
-    io.stdout(`Warning: listening on ${host}; anyone who can reach it and has the token can use the console.`)
+    io.stdout(
+      `Warning: listening on ${host}; anyone who can reach it and has the token can use the console.`
+    )
   }
   await engine.start()
   const redis = engine.getSnapshot().redis
   io.stdout(`Flowlab console: ${gateway.url}`)
   if (redis.status === 'missing') {
-    io.stdout('Redis: redis-server was not found, so the labs that need Redis cannot run. Install it:')
+    io.stdout(
+      'Redis: redis-server was not found, so the labs that need Redis cannot run. Install it:'
+    )
     for (const hint of redis.install ?? []) io.stdout(`  ${hint.platform}: ${hint.command}`)
     io.stdout('  or set REDIS_URL to a running Redis. The console runs without it meanwhile.')
   } else {
-    io.stdout(`Redis: ${redis.status} at ${redis.url} (${redis.managed ? 'managed by Flowlab' : 'REDIS_URL'})`)
+    io.stdout(
+      `Redis: ${redis.status} at ${redis.url} (${redis.managed ? 'managed by Flowlab' : 'REDIS_URL'})`
+    )
   }
   io.stdout('Press Ctrl-C to stop.')
   await stopped

@@ -5,6 +5,13 @@ import { electronBinary, electronUnavailableReason } from './electron-check'
 import type { CliIo } from './io'
 import { appRoot } from './paths'
 
+/**
+ * How often a CLI process checks that its parent is still there. `npm start` runs us under
+ * `sh -c`, and a SIGINT sent to npm alone kills that shell without passing the signal on; without
+ * this check we (and the Redis we started) would live on as orphans.
+ */
+const PARENT_CHECK_INTERVAL_MS = 500
+
 const USAGE = `usage: flowlab <command> [options]
 commands:
   start     the desktop window where Electron can run, else the browser console
@@ -18,15 +25,20 @@ function processIo(): CliIo {
     env: process.env,
     onShutdown: (handler) => {
       let signalled = false
-      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-        process.on(signal, () => {
-          // A second Ctrl-C while stopping means "now": exit; children get the same signal from
-          // the terminal's process group.
-          if (signalled) process.exit(130)
-          signalled = true
-          handler()
-        })
+      const stop = (): void => {
+        // A second Ctrl-C while stopping means "now": exit; children get the same signal from
+        // the terminal's process group.
+        if (signalled) process.exit(130)
+        signalled = true
+        clearInterval(parentWatch)
+        handler()
       }
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop)
+      const parent = process.ppid
+      const parentWatch = setInterval(() => {
+        if (process.ppid !== parent) stop()
+      }, PARENT_CHECK_INTERVAL_MS)
+      parentWatch.unref()
     }
   }
 }
@@ -65,7 +77,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`flowlab: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+    process.stderr.write(
+      `flowlab: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`
+    )
     process.exit(1)
   }
 )

@@ -21,8 +21,10 @@ export function rendererDir(): string | null {
  */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.FLOWLAB_DATA_DIR) return resolve(env.FLOWLAB_DATA_DIR)
-  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'flowlab')
-  if (process.platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'flowlab')
+  if (process.platform === 'darwin')
+    return join(homedir(), 'Library', 'Application Support', 'flowlab')
+  if (process.platform === 'win32')
+    return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'flowlab')
   return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'flowlab')
 }
 

@@ -148,7 +148,8 @@ class FlowlabEngine implements Engine {
       return parsed
     }
     const command = parsed.value
-    if (command.type === CommandType.EngineGetSnapshot) return { ok: true, value: this.getSnapshot() }
+    if (command.type === CommandType.EngineGetSnapshot)
+      return { ok: true, value: this.getSnapshot() }
     const run = this.#queue.then(() => this.#run(command))
     this.#queue = run.catch(() => undefined)
     try {
@@ -218,11 +219,15 @@ class FlowlabEngine implements Engine {
             id: 'redis:down',
             severity: 'warning',
             message: 'Redis is down.',
-            hint: redis.managed ? 'Press Restart in the Redis panel.' : 'Start the server at REDIS_URL.'
+            hint: redis.managed
+              ? 'Press Restart in the Redis panel.'
+              : 'Start the server at REDIS_URL.'
           }
         ]
       case 'reconnecting':
-        return [{ id: 'redis:reconnecting', severity: 'warning', message: 'Reconnecting to Redis…' }]
+        return [
+          { id: 'redis:reconnecting', severity: 'warning', message: 'Reconnecting to Redis…' }
+        ]
       case 'error':
         return [
           {
@@ -237,7 +242,15 @@ class FlowlabEngine implements Engine {
     }
   }
 
-  #emit(source: TraceSource, type: string, level: TraceLevel, message: string, data?: TraceData): void {
-    this.#trace.emit(data ? { source, type, level, message, data } : { source, type, level, message })
+  #emit(
+    source: TraceSource,
+    type: string,
+    level: TraceLevel,
+    message: string,
+    data?: TraceData
+  ): void {
+    this.#trace.emit(
+      data ? { source, type, level, message, data } : { source, type, level, message }
+    )
   }
 }

@@ -1,12 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
-import {
-  ClientMessageSchema,
-  ErrorCode,
-  type Result,
-  type ServerMessage
-} from '@shared/contract'
+import { ClientMessageSchema, ErrorCode, type Result, type ServerMessage } from '@shared/contract'
 import type { Engine } from '../engine'
 import { readStatic } from './static-files'
 import { newToken, tokenMatches } from './token'
@@ -169,8 +164,7 @@ export class Gateway {
     ws.on('close', () => subscription.close())
     ws.on('error', () => subscription.close())
     ws.on('message', (data, isBinary) => {
-      const reject = (message: string): void =>
-        send({ kind: 'error', result: invalid(message) })
+      const reject = (message: string): void => send({ kind: 'error', result: invalid(message) })
       if (isBinary) return reject('binary messages are not part of the protocol')
       let json: unknown
       try {
@@ -182,7 +176,10 @@ export class Gateway {
       if (!parsed.success) {
         const issue = parsed.error.issues[0]
         const field = issue?.path.length ? issue.path.join('.') : 'kind'
-        send({ kind: 'error', result: invalid(`'${field}': ${issue?.message ?? 'invalid'}`, field) })
+        send({
+          kind: 'error',
+          result: invalid(`'${field}': ${issue?.message ?? 'invalid'}`, field)
+        })
         return
       }
       const message = parsed.data

@@ -7,7 +7,10 @@ import type { Engine, FrameSubscription } from '../engine'
  * the app's own window and page (not a navigated-away page or another frame); commands are
  * validated by the engine's `execute`, exactly as the WebSocket door does.
  */
-export function installIpcBridge(engine: Engine, isTrusted: (contents: WebContents, frameUrl: string) => boolean): () => void {
+export function installIpcBridge(
+  engine: Engine,
+  isTrusted: (contents: WebContents, frameUrl: string) => boolean
+): () => void {
   const subscriptions = new Map<number, FrameSubscription>()
   const denied: Result<never> = {
     ok: false,

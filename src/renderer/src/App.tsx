@@ -46,7 +46,12 @@ function Panel(props: { route: Route }): ReactNode {
   }
 }
 
-const PRESENCE_TEXT = { connecting: 'Connecting', live: 'Live', reconnecting: 'Reconnecting', error: 'Offline' }
+const PRESENCE_TEXT = {
+  connecting: 'Connecting',
+  live: 'Live',
+  reconnecting: 'Reconnecting',
+  error: 'Offline'
+}
 
 export function App(): ReactNode {
   const [route, setRoute] = useState<Route>(routeFromHash)
@@ -125,7 +130,11 @@ export function App(): ReactNode {
         </ErrorBoundary>
       </main>
       <footer className="statusbar">
-        <span>{app ? `Flowlab ${app.version} · ${app.door === 'desktop' ? 'desktop' : 'browser console'}` : 'Flowlab'}</span>
+        <span>
+          {app
+            ? `Flowlab ${app.version} · ${app.door === 'desktop' ? 'desktop' : 'browser console'}`
+            : 'Flowlab'}
+        </span>
         <span>{redis?.url ?? ''}</span>
         <span className="spacer" />
         <span>{uptime !== undefined ? `engine up ${formatDuration(uptime)}` : ''}</span>

@@ -53,6 +53,8 @@ export const useConsole = create<ConsoleState>((set) => ({
   setPresence: (presence, detail) => set({ presence, presenceDetail: detail ?? null }),
   clearTrace: () => set({ trace: [], traceDropped: 0 }),
   toast: (kind, text) =>
-    set((state) => ({ toasts: [...state.toasts, { id: ++toastId, kind, text }].slice(-TOASTS_MAX) })),
+    set((state) => ({
+      toasts: [...state.toasts, { id: ++toastId, kind, text }].slice(-TOASTS_MAX)
+    })),
   dismissToast: (id) => set((state) => ({ toasts: state.toasts.filter((t) => t.id !== id) }))
 }))

@@ -13,7 +13,9 @@ export const CommandType = {
   TraceClear: 'trace:clear'
 } as const
 
-export const EngineGetSnapshotSchema = z.strictObject({ type: z.literal(CommandType.EngineGetSnapshot) })
+export const EngineGetSnapshotSchema = z.strictObject({
+  type: z.literal(CommandType.EngineGetSnapshot)
+})
 /** SIGKILL the managed redis-server, as a crash would. */
 export const RedisKillSchema = z.strictObject({ type: z.literal(CommandType.RedisKill) })
 /** Start the managed redis-server again (stopping it first if it runs), same port and password. */

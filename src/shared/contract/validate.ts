@@ -37,7 +37,9 @@ export function parseCommand(input: unknown): Result<Command> {
   if (parsed.success) return { ok: true, value: parsed.data }
   const issues = parsed.error.issues.map((issue) => {
     const field =
-      issue.code === 'unrecognized_keys' ? (issue.keys[0] ?? pathOf(issue.path)) : pathOf(issue.path)
+      issue.code === 'unrecognized_keys'
+        ? (issue.keys[0] ?? pathOf(issue.path))
+        : pathOf(issue.path)
     return { field, message: describe(issue) }
   })
   const first = issues[0] ?? { field: 'type', message: 'invalid command' }

@@ -9,7 +9,11 @@ import type { Frame } from './snapshot'
 
 /** Client → server over the WebSocket. `command` is validated separately, by the engine's door. */
 export const ClientMessageSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('call'), id: z.number().int().nonnegative(), command: z.unknown() }),
+  z.strictObject({
+    kind: z.literal('call'),
+    id: z.number().int().nonnegative(),
+    command: z.unknown()
+  }),
   z.strictObject({ kind: z.literal('ack'), seq: z.number().int().nonnegative() })
 ])
 export type ClientMessage = z.infer<typeof ClientMessageSchema>

@@ -11,14 +11,17 @@ export class ConsolePage {
     await this.page.getByTestId('app-shell').waitFor({ timeout: WAIT_MS })
   }
 
-  async goto(section: 'dispatch' | 'channels' | 'cache' | 'cluster' | 'redis' | 'trace'): Promise<void> {
+  async goto(
+    section: 'dispatch' | 'channels' | 'cache' | 'cluster' | 'redis' | 'trace'
+  ): Promise<void> {
     await this.page.getByTestId(`nav-${section}`).click()
   }
 
   /** Waits until the Redis panel's status pill reads `status`. */
   async expectRedis(status: string): Promise<void> {
     await this.page.waitForFunction(
-      (want) => document.querySelector('[data-testid="redis-status"]')?.textContent?.trim() === want,
+      (want) =>
+        document.querySelector('[data-testid="redis-status"]')?.textContent?.trim() === want,
       status,
       { timeout: WAIT_MS }
     )
@@ -27,7 +30,8 @@ export class ConsolePage {
 
   async expectLive(): Promise<void> {
     await this.page.waitForFunction(
-      () => document.querySelector('[data-testid="connection-state"]')?.textContent?.trim() === 'Live',
+      () =>
+        document.querySelector('[data-testid="connection-state"]')?.textContent?.trim() === 'Live',
       undefined,
       { timeout: WAIT_MS }
     )

@@ -9,7 +9,8 @@ export const REDIS_INSTALL_HINTS: InstallHint[] = [
   { platform: 'macOS (Homebrew)', command: 'brew install redis' },
   {
     platform: 'Windows',
-    command: 'install Redis inside WSL (sudo apt-get install redis-server), or run any Redis and set REDIS_URL'
+    command:
+      'install Redis inside WSL (sudo apt-get install redis-server), or run any Redis and set REDIS_URL'
   }
 ]
 

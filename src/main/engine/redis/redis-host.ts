@@ -258,7 +258,10 @@ export class RedisHost {
     this.#requireManaged('kill')
     const child = this.#child
     if (!child || child.exitCode !== null || child.signalCode !== null) {
-      throw new CommandError(ErrorCode.InvalidState, 'Redis is not running; press Restart to start it')
+      throw new CommandError(
+        ErrorCode.InvalidState,
+        'Redis is not running; press Restart to start it'
+      )
     }
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
     this.#expectedExit = child
@@ -373,7 +376,9 @@ export class RedisHost {
     if (Number.isInteger(pid) && pid > 0 && isOrphanRedis(pid)) {
       // SIGTERM lets it flush its AOF, so nothing it acknowledged is lost to the next server.
       process.kill(pid, 'SIGTERM')
-      this.#trace('orphan', 'warn', `stopped redis-server pid ${pid} left by an earlier run`, { pid })
+      this.#trace('orphan', 'warn', `stopped redis-server pid ${pid} left by an earlier run`, {
+        pid
+      })
       const deadline = Date.now() + REDIS_STOP_TIMEOUT_MS
       while (isOrphanRedis(pid) && Date.now() < deadline) {
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20)
@@ -407,10 +412,15 @@ export class RedisHost {
             clearTimeout(timer)
             this.#status = this.#client?.status === 'ready' ? 'up' : 'starting'
             this.#lastError = null
-            this.#trace('started', 'info', `redis-server started (pid ${child.pid}, port ${this.#endpoint?.port})`, {
-              pid: child.pid ?? null,
-              port: this.#endpoint?.port ?? null
-            })
+            this.#trace(
+              'started',
+              'info',
+              `redis-server started (pid ${child.pid}, port ${this.#endpoint?.port})`,
+              {
+                pid: child.pid ?? null,
+                port: this.#endpoint?.port ?? null
+              }
+            )
             resolve()
           }
         }
@@ -426,7 +436,11 @@ export class RedisHost {
         if (this.#child === child) this.#child = null
         if (!ready) {
           const last = this.#logTail.slice(-3).join(' | ')
-          reject(new Error(`exited (${signal ?? `code ${code}`}) before it was ready${last ? `: ${last}` : ''}`))
+          reject(
+            new Error(
+              `exited (${signal ?? `code ${code}`}) before it was ready${last ? `: ${last}` : ''}`
+            )
+          )
           return
         }
         if (this.#expectedExit === child) {
@@ -434,10 +448,15 @@ export class RedisHost {
           return
         }
         this.#status = 'down'
-        this.#trace('exited', 'error', `redis-server exited unexpectedly (${signal ?? `code ${code}`})`, {
-          code: code ?? null,
-          signal: signal ?? null
-        })
+        this.#trace(
+          'exited',
+          'error',
+          `redis-server exited unexpectedly (${signal ?? `code ${code}`})`,
+          {
+            code: code ?? null,
+            signal: signal ?? null
+          }
+        )
       })
     })
   }

@@ -1,7 +1,10 @@
 import { Component, type ErrorInfo, type ReactNode } from 'react'
 
 /** One per panel: a panel that throws shows its error and a retry, and the rest keeps working. */
-export class ErrorBoundary extends Component<{ name: string; children: ReactNode }, { error: Error | null }> {
+export class ErrorBoundary extends Component<
+  { name: string; children: ReactNode },
+  { error: Error | null }
+> {
   override state: { error: Error | null } = { error: null }
 
   static getDerivedStateFromError(error: Error): { error: Error } {

@@ -7,7 +7,11 @@ export function Toasts(): ReactNode {
   return (
     <div className="toasts" aria-live="polite">
       {toasts.map((t) => (
-        <div key={t.id} className={`toast toast-${t.kind}`} role={t.kind === 'error' ? 'alert' : 'status'}>
+        <div
+          key={t.id}
+          className={`toast toast-${t.kind}`}
+          role={t.kind === 'error' ? 'alert' : 'status'}
+        >
           <span>{t.text}</span>
           <button className="icon-btn" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
             ×

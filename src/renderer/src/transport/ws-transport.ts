@@ -53,7 +53,10 @@ export function wsTransport(location: Location): Transport {
       const result = await new Promise<Result<unknown>>((resolve) => {
         const timer = setTimeout(() => {
           pending.delete(id)
-          resolve({ ok: false, error: { code: ErrorCode.Internal, message: 'the engine did not answer' } })
+          resolve({
+            ok: false,
+            error: { code: ErrorCode.Internal, message: 'the engine did not answer' }
+          })
         }, CALL_TIMEOUT_MS)
         pending.set(id, { resolve, timer })
         if (!send({ kind: 'call', id, command })) {

@@ -5,7 +5,8 @@ const ABOUT: Record<string, string> = {
     'A dispatcher sends work over ZeroMQ to worker processes; you inject faults and watch at-most-once, at-least-once and exactly-once hold or break.',
   channels:
     'Event channels after the CORBA Event and Notification Services: push and pull proxies, federation, filters and QoS.',
-  cache: 'Redis in front of a database: cache-aside with TTL, write-through, write-back and write-behind.',
+  cache:
+    'Redis in front of a database: cache-aside with TTL, write-through, write-back and write-behind.',
   cluster: 'Partitions, leaders and replicas on a real Redis Cluster, with leader failover.'
 }
 

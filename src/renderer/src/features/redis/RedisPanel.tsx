@@ -18,7 +18,8 @@ export function RedisPanel(): ReactNode {
   const redis = useConsole((s) => s.snapshot?.redis)
   const { run, busy, error } = useCommand()
   if (!redis) return <section className="panel">Waiting for the engine…</section>
-  const running = redis.status === 'up' || redis.status === 'reconnecting' || redis.status === 'starting'
+  const running =
+    redis.status === 'up' || redis.status === 'reconnecting' || redis.status === 'starting'
   return (
     <section className="panel" data-testid="redis-panel">
       <header className="panel-head">
@@ -30,8 +31,9 @@ export function RedisPanel(): ReactNode {
       {redis.status === 'missing' ? (
         <div className="callout callout-bad" data-testid="redis-missing">
           <p>
-            <strong>redis-server is not installed.</strong> The labs that need Redis cannot run until it
-            is. Install it, or set <code>REDIS_URL</code> to a running Redis, then restart Flowlab.
+            <strong>redis-server is not installed.</strong> The labs that need Redis cannot run
+            until it is. Install it, or set <code>REDIS_URL</code> to a running Redis, then restart
+            Flowlab.
           </p>
           <ul className="install">
             {(redis.install ?? []).map((hint) => (
@@ -52,7 +54,11 @@ export function RedisPanel(): ReactNode {
           <code data-testid="redis-url">{redis.url ?? '—'}</code>
         </dd>
         <dt>Mode</dt>
-        <dd>{redis.managed ? 'managed by Flowlab (loopback, random password)' : 'external (REDIS_URL)'}</dd>
+        <dd>
+          {redis.managed
+            ? 'managed by Flowlab (loopback, random password)'
+            : 'external (REDIS_URL)'}
+        </dd>
         <dt>Version</dt>
         <dd>{redis.version ?? '—'}</dd>
         <dt>Memory</dt>
@@ -73,7 +79,12 @@ export function RedisPanel(): ReactNode {
               }
               data-testid="redis-persistence"
             />
-            <span>AOF {redis.persistence ? 'on: a restart keeps the data' : 'off: a restart forgets everything'}</span>
+            <span>
+              AOF{' '}
+              {redis.persistence
+                ? 'on: a restart keeps the data'
+                : 'off: a restart forgets everything'}
+            </span>
           </label>
         </dd>
       </dl>

@@ -20,6 +20,8 @@ export function TracePanel(): ReactNode {
   const rows = needle
     ? trace.filter((e) => `${e.source} ${e.type} ${e.message}`.toLowerCase().includes(needle))
     : trace
+  // The virtualizer's functions change every render by design; this component is not memoized.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
@@ -51,7 +53,9 @@ export function TracePanel(): ReactNode {
         </label>
         <button
           className="btn"
-          onClick={() => void run({ type: CommandType.TraceClear }).then((ok) => ok && clearLocal())}
+          onClick={() =>
+            void run({ type: CommandType.TraceClear }).then((ok) => ok && clearLocal())
+          }
         >
           Clear
         </button>

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { launchChromium, openPage } from '../helpers/chromium'
+import { startConsole, type ConsoleProcess } from '../helpers/console-process'
+import { pathWithoutRedis, tempDir } from '../helpers/temp-dir'
+import { ConsolePage } from './pages/console-page'
+
+describe('without redis-server', () => {
+  const dir = tempDir()
+  let app: ConsoleProcess
+  let chromium: { browser: Browser; close(): Promise<void> }
+
+  beforeAll(async () => {
+    app = await startConsole({
+      env: { PATH: pathWithoutRedis(dir.path), REDIS_SERVER_BIN: '', REDIS_URL: '' }
+    })
+    chromium = await launchChromium()
+  })
+  afterAll(async () => {
+    await chromium?.close()
+    await app?.stop()
+    dir.remove()
+  })
+
+  it('starts, says what is missing and how to install it', () => {
+    expect(app.output()).toMatch(/redis-server was not found/)
+    expect(app.output()).toContain('sudo apt-get install redis-server')
+    expect(app.output()).toContain('brew install redis')
+  })
+
+  it('stays usable in the browser and shows the install commands', async () => {
+    const { page, context, errors } = await openPage(chromium.browser, app.url)
+    const console = new ConsolePage(page)
+    await console.waitForShell()
+    await console.expectLive()
+    await console.goto('redis')
+    await console.expectRedis('missing')
+    const callout = await page.getByTestId('redis-missing').textContent()
+    expect(callout).toContain('sudo apt-get install redis-server')
+    expect(await page.getByTestId('problems').textContent()).toContain(
+      'redis-server is not installed'
+    )
+    expect(await page.getByTestId('kill-redis').count()).toBe(0)
+    await console.goto('trace')
+    await page.locator('[data-source="redis"][data-type="missing"]').waitFor({ timeout: 10_000 })
+    await console.goto('dispatch')
+    await page.getByTestId('lab-dispatch').waitFor()
+    expect(errors).toEqual([])
+    await context.close()
+  })
+})
