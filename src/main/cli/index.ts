@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { runConsole } from './console-command'
 import { electronBinary, electronUnavailableReason } from './electron-check'
+import { runFilterCommand } from './filter-command'
 import type { CliIo } from './io'
 import { appRoot } from './paths'
 
@@ -15,7 +16,8 @@ const PARENT_CHECK_INTERVAL_MS = 500
 const USAGE = `usage: flowlab <command> [options]
 commands:
   start     the desktop window where Electron can run, else the browser console
-  console   serve the console in a browser (flowlab console --help)`
+  console   serve the console in a browser (flowlab console --help)
+  filter    evaluate a Notification Service constraint against events (flowlab filter --help)`
 
 function processIo(): CliIo {
   return {
@@ -63,6 +65,8 @@ async function main(argv: string[]): Promise<number> {
       return runStart(rest, io)
     case 'console':
       return runConsole(rest, io)
+    case 'filter':
+      return runFilterCommand(rest, io)
     case undefined:
     case '--help':
     case '-h':
