@@ -2,8 +2,8 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'vitest/config'
 
 const alias = {
-  '@shared': resolve(__dirname, 'src/shared'),
-  '@renderer': resolve(__dirname, 'src/renderer/src')
+  '@shared': resolve(import.meta.dirname, 'src/shared'),
+  '@renderer': resolve(import.meta.dirname, 'src/renderer/src')
 }
 
 // Three kinds of test, one command. Unit tests sit beside the code (and in test/unit);
@@ -16,7 +16,7 @@ export default defineConfig({
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    setupFiles: [resolve(__dirname, 'test/helpers/fail-on-console.ts')],
+    setupFiles: [resolve(import.meta.dirname, 'test/helpers/fail-on-console.ts')],
     projects: [
       {
         resolve: { alias },
@@ -24,7 +24,7 @@ export default defineConfig({
           name: 'unit',
           environment: 'node',
           include: ['src/main/**/*.test.ts', 'src/shared/**/*.test.ts', 'test/unit/**/*.test.ts'],
-          setupFiles: [resolve(__dirname, 'test/helpers/fail-on-console.ts')]
+          setupFiles: [resolve(import.meta.dirname, 'test/helpers/fail-on-console.ts')]
         }
       },
       {
@@ -33,7 +33,7 @@ export default defineConfig({
           name: 'renderer',
           environment: 'jsdom',
           include: ['src/renderer/**/*.test.{ts,tsx}'],
-          setupFiles: [resolve(__dirname, 'test/helpers/fail-on-console.ts')]
+          setupFiles: [resolve(import.meta.dirname, 'test/helpers/fail-on-console.ts')]
         }
       },
       {
@@ -44,7 +44,7 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          setupFiles: [resolve(__dirname, 'test/helpers/fail-on-console.ts')]
+          setupFiles: [resolve(import.meta.dirname, 'test/helpers/fail-on-console.ts')]
         }
       },
       {
@@ -53,11 +53,11 @@ export default defineConfig({
           name: 'e2e',
           environment: 'node',
           include: ['test/e2e/**/*.test.ts'],
-          globalSetup: [resolve(__dirname, 'test/e2e/global-setup.ts')],
+          globalSetup: [resolve(import.meta.dirname, 'test/e2e/global-setup.ts')],
           testTimeout: 90_000,
           hookTimeout: 90_000,
           fileParallelism: false,
-          setupFiles: [resolve(__dirname, 'test/helpers/fail-on-console.ts')]
+          setupFiles: [resolve(import.meta.dirname, 'test/helpers/fail-on-console.ts')]
         }
       }
     ]
