@@ -12,7 +12,8 @@ export default defineConfig({
         // index: the Electron app; cli: `flowlab …` under plain Node (console, run, worker).
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
-          cli: resolve(__dirname, 'src/main/cli/index.ts')
+          cli: resolve(__dirname, 'src/main/cli/index.ts'),
+          worker: resolve(__dirname, 'src/main/engine/dispatch/worker-main.ts')
         }
       }
     }

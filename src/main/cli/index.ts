@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises'
 import { runConsole } from './console-command'
 import { electronBinary, electronUnavailableReason } from './electron-check'
 import { runFilterCommand } from './filter-command'
+import { runDispatchCommand } from './run-command'
+import { runWorkerCommand } from './worker-command'
 import type { CliIo } from './io'
 import { appRoot } from './paths'
 
@@ -17,6 +19,8 @@ const USAGE = `usage: flowlab <command> [options]
 commands:
   start     the desktop window where Electron can run, else the browser console
   console   serve the console in a browser (flowlab console --help)
+  run       a headless Dispatch lab run with a report (flowlab run --help)
+  worker    a Dispatch lab worker you start by hand (flowlab worker --help)
   filter    evaluate a Notification Service constraint against events (flowlab filter --help)`
 
 function processIo(): CliIo {
@@ -67,6 +71,10 @@ async function main(argv: string[]): Promise<number> {
       return runConsole(rest, io)
     case 'filter':
       return runFilterCommand(rest, io)
+    case 'run':
+      return runDispatchCommand(rest, io)
+    case 'worker':
+      return runWorkerCommand(rest, io)
     case undefined:
     case '--help':
     case '-h':

@@ -1,6 +1,7 @@
 import {
   CommandError,
   CommandType,
+  DispatchCommandType,
   ErrorCode,
   parseCommand,
   SNAPSHOT_INTERVAL_MS,
@@ -14,6 +15,7 @@ import {
   type TraceData,
   type TraceLevel
 } from '@shared/contract'
+import { DispatchLab } from './dispatch/dispatch-lab'
 import { FrameStream } from './frame-stream'
 import { RedisHost } from './redis/redis-host'
 import { TraceLog } from './trace/trace-log'
@@ -56,10 +58,12 @@ export interface Engine {
   subscribe(send: (frame: Frame) => void): FrameSubscription
   /** The Redis host, for labs and tests inside the main process. */
   readonly redis: RedisHost
+  /** The Dispatch lab, for the CLI and tests inside the main process. */
+  readonly dispatch: DispatchLab
 }
 
 const LABS: LabInfo[] = [
-  { id: 'dispatch', title: 'Dispatch', status: 'coming' },
+  { id: 'dispatch', title: 'Dispatch', status: 'ready' },
   { id: 'channels', title: 'Channels', status: 'coming' },
   { id: 'cache', title: 'Cache', status: 'coming' },
   { id: 'cluster', title: 'Cluster', status: 'coming' }
@@ -72,6 +76,7 @@ export function createEngine(config: EngineConfig): Engine {
 
 class FlowlabEngine implements Engine {
   readonly redis: RedisHost
+  readonly dispatch: DispatchLab
   readonly #config: EngineConfig
   readonly #trace = new TraceLog()
   readonly #streams = new Set<FrameStream>()
@@ -91,6 +96,11 @@ class FlowlabEngine implements Engine {
       env: config.env ?? process.env,
       onTrace: (type, level, message, data) =>
         this.#emit(TraceSource.Redis, type, level, message, data)
+    })
+    this.dispatch = new DispatchLab({
+      redis: this.redis,
+      emit: (type, level, message, data) =>
+        this.#emit(TraceSource.Dispatch, type, level, message, data)
     })
   }
 
@@ -114,6 +124,8 @@ class FlowlabEngine implements Engine {
       for (const stream of this.#streams) stream.close()
       this.#streams.clear()
       await this.#queue.catch(() => undefined)
+      // Workers first (they talk to Redis), then Redis; each cleanup runs even if one fails.
+      await this.dispatch.close().catch(() => undefined)
       await this.redis.close()
     })()
     return this.#closing
@@ -131,6 +143,7 @@ class FlowlabEngine implements Engine {
       },
       redis: this.redis.toInfo(),
       labs: LABS,
+      dispatch: this.dispatch.toInfo(),
       problems: this.#problems(),
       trace: { total: this.#trace.total, evicted: this.#trace.evicted }
     }
@@ -190,6 +203,19 @@ class FlowlabEngine implements Engine {
         return this.redis.setPersistence(command.enabled)
       case CommandType.TraceClear:
         this.#trace.clear()
+        return null
+      case DispatchCommandType.Start:
+        await this.dispatch.start(command.settings)
+        return null
+      case DispatchCommandType.Stop:
+        await this.dispatch.stop()
+        return null
+      case DispatchCommandType.Fault:
+        return this.dispatch.fault(command.fault)
+      case DispatchCommandType.Worker:
+        return this.dispatch.worker(command.worker)
+      case DispatchCommandType.Page:
+        this.dispatch.setPage(command)
         return null
     }
   }

@@ -3,6 +3,7 @@ import { ErrorBoundary } from './components/ErrorBoundary'
 import { ProblemsBar } from './components/ProblemsBar'
 import { StatusPill } from './components/StatusPill'
 import { Toasts } from './components/Toasts'
+import { DispatchPanel } from './features/dispatch/DispatchPanel'
 import { ComingPanel } from './features/labs/ComingPanel'
 import { REDIS_TONE, RedisPanel } from './features/redis/RedisPanel'
 import { TracePanel } from './features/trace/TracePanel'
@@ -18,7 +19,7 @@ const ROUTES: { id: Route; title: string }[] = [
   { id: 'redis', title: 'Redis' },
   { id: 'trace', title: 'Trace' }
 ]
-const DEFAULT_ROUTE: Route = 'redis'
+const DEFAULT_ROUTE: Route = 'dispatch'
 
 function routeFromHash(): Route {
   const id = window.location.hash.replace(/^#\/?/, '')
@@ -39,6 +40,8 @@ function Panel(props: { route: Route }): ReactNode {
       return <RedisPanel />
     case 'trace':
       return <TracePanel />
+    case 'dispatch':
+      return <DispatchPanel />
     default: {
       const lab = labs?.find((l) => l.id === props.route)
       return <ComingPanel lab={props.route} title={lab?.title ?? props.route} />

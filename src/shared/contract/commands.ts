@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DispatchCommandSchema } from './dispatch'
 
 /**
  * Every command the UI (or a test, or the CLI) can send to the engine, with its schema. Both doors
@@ -33,7 +34,11 @@ export const CommandSchema = z.discriminatedUnion('type', [
   RedisKillSchema,
   RedisRestartSchema,
   RedisSetPersistenceSchema,
-  TraceClearSchema
+  TraceClearSchema,
+  ...DispatchCommandSchema.options
 ])
+/** A command after validation, defaults applied (what the engine runs). */
 export type Command = z.infer<typeof CommandSchema>
+/** A command as a sender writes it (defaults may be left out). */
+export type CommandInput = z.input<typeof CommandSchema>
 export type CommandOf<T extends Command['type']> = Extract<Command, { type: T }>

@@ -67,6 +67,11 @@ export const DispatchSettingsSchema = z.strictObject({
   ratePerSec: z.number().min(0).max(1_000_000).default(0),
   /** Worker processes the lab starts; 0 = only external workers. */
   workers: z.number().int().min(0).max(64).default(4),
+  /**
+   * REP sockets per managed worker process (each lockstep). 1 is the seed's worker; more let a
+   * process overlap Redis round trips (throughput runs). A crash takes all of a process's sockets.
+   */
+  workerConcurrency: z.number().int().min(1).max(64).default(1),
   /** Simulated work per message, in ms. */
   workMs: ms.default(0),
   /** A sent message without an ack after this many ms times out (re-sent or given up). */
@@ -417,7 +422,7 @@ export interface DispatchReport {
   violations: DispatchViolation[]
   /** Violations per cause. */
   byCause: Partial<Record<ViolationCause, number>>
-  /** Acked epochs per second of the run. */
+  /** Acked epochs per second, from the first send to the last ack. */
   throughput: number
   /** Latency first send → ack of acked epochs, ms. */
   latency: { p50: number; p99: number }

@@ -1,4 +1,5 @@
 export * from './commands'
+export * from './dispatch'
 export * from './errors'
 export * from './snapshot'
 export * from './trace'

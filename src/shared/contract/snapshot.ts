@@ -1,3 +1,4 @@
+import type { DispatchInfo } from './dispatch'
 import type { TraceEvent } from './trace'
 
 /**
@@ -77,6 +78,8 @@ export interface Snapshot {
   }
   redis: RedisInfo
   labs: LabInfo[]
+  /** The Dispatch lab's bounded view (DISPATCH_INFO_LIST_MAX entries per list at most). */
+  dispatch: DispatchInfo
   problems: Problem[]
   trace: {
     /** Events emitted since start (or since trace:clear). */

@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react'
-import { EngineError, type Command } from '@shared/contract'
+import { EngineError, type CommandInput } from '@shared/contract'
 import { useConsole } from '../store'
 import { useTransport } from '../transport-context'
 
@@ -8,7 +8,7 @@ import { useTransport } from '../transport-context'
  * the caller shows inline next to the control; a toast says it too.
  */
 export function useCommand(): {
-  run: (command: Command) => Promise<boolean>
+  run: (command: CommandInput) => Promise<boolean>
   busy: boolean
   error: string | null
 } {
@@ -16,7 +16,7 @@ export function useCommand(): {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const run = useCallback(
-    async (command: Command): Promise<boolean> => {
+    async (command: CommandInput): Promise<boolean> => {
       setBusy(true)
       setError(null)
       try {

@@ -1,4 +1,4 @@
-import type { Command, Frame, Presence } from '@shared/contract'
+import type { CommandInput, Frame, Presence } from '@shared/contract'
 
 /**
  * How the renderer reaches the engine. Two implementations (IPC in the desktop window, WebSocket in
@@ -6,7 +6,7 @@ import type { Command, Frame, Presence } from '@shared/contract'
  */
 export interface Transport {
   /** Runs a command; resolves to its value or throws an EngineError carrying the code. */
-  call<T = unknown>(command: Command): Promise<T>
+  call<T = unknown>(command: CommandInput): Promise<T>
   /** Starts frames and presence updates; returns the function that stops them. */
   connect(handlers: {
     onFrame(frame: Frame): void

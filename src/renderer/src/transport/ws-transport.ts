@@ -1,7 +1,7 @@
 import {
   EngineError,
   ErrorCode,
-  type Command,
+  type CommandInput,
   type Frame,
   type Presence,
   type Result,
@@ -48,7 +48,7 @@ export function wsTransport(location: Location): Transport {
   }
 
   return {
-    async call<T>(command: Command): Promise<T> {
+    async call<T>(command: CommandInput): Promise<T> {
       const id = nextId++
       const result = await new Promise<Result<unknown>>((resolve) => {
         const timer = setTimeout(() => {

@@ -1,0 +1,81 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
+import { join } from 'node:path'
+import { benchBullmq } from './bullmq-bench'
+import { benchDispatch, type BenchFigure } from './dispatch-bench'
+
+/**
+ * `npm run bench`: every benchmark in one run; prints a table and writes bench/results.json
+ * (`{"dispatch": {...}, ...}`, other labs' keys kept). Figures vary by machine: compare ratios.
+ */
+const RESULTS = join(__dirname, 'results.json')
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000)
+const WORKERS = 4
+const WORKER_CONCURRENCY = 8
+
+function table(title: string, rows: Record<string, BenchFigure>): void {
+  process.stdout.write(`\n${title}\n`)
+  process.stdout.write(
+    `${'name'.padEnd(24)}${'msgs/s'.padStart(10)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}\n`
+  )
+  for (const [name, f] of Object.entries(rows)) {
+    process.stdout.write(
+      `${name.padEnd(24)}${String(f.msgsPerSec).padStart(10)}${f.p50Ms.toFixed(2).padStart(10)}${f.p99Ms.toFixed(2).padStart(10)}\n`
+    )
+  }
+}
+
+async function main(): Promise<void> {
+  process.stdout.write(
+    `Flowlab bench on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}\n` +
+      `dispatch: ${MESSAGES} messages, ${WORKERS} worker processes × ${WORKER_CONCURRENCY} REP sockets, ` +
+      `zero work; Redis and workers share this machine's cores.\n`
+  )
+  const dispatch = await benchDispatch({
+    messages: MESSAGES,
+    workers: WORKERS,
+    workerConcurrency: WORKER_CONCURRENCY,
+    peers: {
+      // Same number of jobs at the lab's total concurrency, then BullMQ's best case.
+      bullmq: (ctx) => benchBullmq(ctx.redisUrl, ctx.messages, ctx.workers * ctx.workerConcurrency),
+      'bullmq-c100': (ctx) => benchBullmq(ctx.redisUrl, ctx.messages, 100)
+    }
+  })
+  table('dispatch (round trip: send → work → ack)', dispatch)
+  const raw = dispatch['raw-zeromq']?.msgsPerSec ?? 0
+  const atomic = dispatch['exactly-once-atomic']?.msgsPerSec ?? 0
+  const bull = dispatch.bullmq?.msgsPerSec ?? 0
+  if (raw && atomic && bull) {
+    process.stdout.write(
+      `\nexactly-once-atomic = ${((atomic / raw) * 100).toFixed(0)}% of raw ZeroMQ (goal ≥ 50%), ` +
+        `${(atomic / bull).toFixed(2)}× BullMQ at the same concurrency (goal ≥ 2×)\n`
+    )
+  }
+  const previous: Record<string, unknown> = existsSync(RESULTS)
+    ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>)
+    : {}
+  const results = {
+    ...previous,
+    dispatch,
+    meta: {
+      at: new Date().toISOString(),
+      cores: cpus().length,
+      node: process.version,
+      messages: MESSAGES,
+      workers: WORKERS,
+      workerConcurrency: WORKER_CONCURRENCY
+    }
+  }
+  writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n')
+  process.stdout.write(`\nwrote ${RESULTS}\n`)
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(
+      `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`
+    )
+    process.exit(1)
+  }
+)

@@ -1,0 +1,366 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { CommandError } from '@shared/contract'
+import {
+  CRASH_POINTS,
+  DISPATCH_DEFAULT_ENDPOINT,
+  LAB_ID_PATTERN,
+  SEMANTICS,
+  VIOLATION_CAUSE_TEXT,
+  type CrashPoint,
+  type DispatchReport,
+  type DispatchSettingsInput,
+  type Semantics
+} from '@shared/contract/dispatch'
+import { DispatchLab } from '../engine/dispatch/dispatch-lab'
+import { RedisHost } from '../engine/redis/redis-host'
+import type { CliIo } from './io'
+
+/** The progress bar is redrawn this often on a terminal. */
+const PROGRESS_INTERVAL_MS = 200
+/** Violations listed in the human summary (all of them are in --json). */
+const SUMMARY_VIOLATIONS_MAX = 20
+const PROGRESS_BAR_WIDTH = 30
+
+const USAGE = `usage: flowlab run [options]
+  Runs the Dispatch lab headless: a dispatcher, the FaultLink and workers against Redis, then
+  prints a report and exits 0 when the guarantee held, 1 when it was violated, 2 on bad flags or
+  setup errors.
+  --semantics MODE        at-most-once | at-least-once | exactly-once-naive | exactly-once-atomic
+                          (default exactly-once-atomic)
+  --messages N            epochs to dispatch (default 1000)
+  --rate PER_S            sends per second; 0 = as fast as the window allows (default 0)
+  --workers N             worker processes; 0 = only external workers (default 4)
+  --work-ms MS            work time per message (default 0)
+  --timeout-ms MS         ack timeout (default 1000)
+  --max-attempts N        sends per epoch at most; 0 = unlimited (default 0)
+  --window N              most messages in flight (default 64)
+  --drop-to-worker P      drop requests with probability P
+  --drop-to-dispatcher P  drop acks with probability P
+  --duplicate P           duplicate requests with probability P
+  --delay-ms MS           delay requests by MS
+  --crash-at POINT        before-work | after-work | after-mark | before-reply
+  --crash-every N         with --crash-at: each worker crashes on every Nth message (and restarts)
+  --redis-restart-at N    restart Redis after N acks (managed Redis only)
+  --no-persistence        Redis without AOF (a restart forgets the dedup marks)
+  --endpoint URL          public work endpoint (default ${DISPATCH_DEFAULT_ENDPOINT})
+  --lab-id ID             lab id (Redis prefix flowlab:ID:); random by default
+  --redis-url URL         use this Redis (default: REDIS_URL, else a managed redis-server)
+  --durable               keep sent_msgs in Redis (durable dispatcher)
+  --worker-concurrency N  REP sockets per worker process (default 1)
+  --json                  print the report as one JSON object on stdout`
+
+/** Extra seams for tests and the bench; the CLI passes none. */
+export interface RunCommandOptions {
+  /** Use this (started) Redis host instead of creating one. */
+  redis?: RedisHost
+  /** Called with the lab once the run has started (tests press buttons through it). */
+  onLab?: (lab: DispatchLab) => void | Promise<void>
+  /** Where the progress bar goes; defaults to stderr when it is a terminal. */
+  progress?: { isTTY: boolean; write(text: string): void }
+}
+
+class FlagError extends Error {}
+
+function num(
+  name: string,
+  raw: string | undefined,
+  opts: { int?: boolean; min?: number; max?: number } = {}
+): number | undefined {
+  if (raw === undefined) return undefined
+  const value = Number(raw)
+  const { int = true, min = 0, max = Number.MAX_SAFE_INTEGER } = opts
+  if (
+    raw.trim() === '' ||
+    !Number.isFinite(value) ||
+    (int && !Number.isInteger(value)) ||
+    value < min ||
+    value > max
+  ) {
+    const kind = int ? 'a whole number' : 'a number'
+    throw new FlagError(`--${name} must be ${kind} from ${min} to ${max} (got ${raw})`)
+  }
+  return value
+}
+
+function probability(name: string, raw: string | undefined): number | undefined {
+  return num(name, raw, { int: false, min: 0, max: 1 })
+}
+
+interface ParsedRun {
+  settings: DispatchSettingsInput
+  json: boolean
+  redisUrl: string | undefined
+  noPersistence: boolean
+}
+
+function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedRun | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      semantics: { type: 'string' },
+      messages: { type: 'string' },
+      rate: { type: 'string' },
+      workers: { type: 'string' },
+      'work-ms': { type: 'string' },
+      'timeout-ms': { type: 'string' },
+      'max-attempts': { type: 'string' },
+      window: { type: 'string' },
+      'drop-to-worker': { type: 'string' },
+      'drop-to-dispatcher': { type: 'string' },
+      duplicate: { type: 'string' },
+      'delay-ms': { type: 'string' },
+      'crash-at': { type: 'string' },
+      'crash-every': { type: 'string' },
+      'redis-restart-at': { type: 'string' },
+      'no-persistence': { type: 'boolean' },
+      endpoint: { type: 'string' },
+      'lab-id': { type: 'string' },
+      'redis-url': { type: 'string' },
+      durable: { type: 'boolean' },
+      'worker-concurrency': { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' }
+    }
+  })
+  if (values.help) return 'help'
+  const semantics = values.semantics ?? 'exactly-once-atomic'
+  if (!(SEMANTICS as readonly string[]).includes(semantics)) {
+    throw new FlagError(`--semantics must be one of ${SEMANTICS.join(', ')} (got ${semantics})`)
+  }
+  const crashAt = values['crash-at']
+  if (crashAt !== undefined && !(CRASH_POINTS as readonly string[]).includes(crashAt)) {
+    throw new FlagError(`--crash-at must be one of ${CRASH_POINTS.join(', ')} (got ${crashAt})`)
+  }
+  const crashEvery = num('crash-every', values['crash-every'], { min: 1, max: 1_000_000 })
+  if (crashEvery !== undefined && crashAt === undefined)
+    throw new FlagError('--crash-every needs --crash-at')
+  const endpoint = values.endpoint
+  if (endpoint !== undefined && !/^tcp:\/\/[^\s:]+:\d{1,5}$/.test(endpoint)) {
+    throw new FlagError(`--endpoint must look like tcp://HOST:PORT (got ${endpoint})`)
+  }
+  const labId = values['lab-id']
+  if (labId !== undefined && !LAB_ID_PATTERN.test(labId)) {
+    throw new FlagError(
+      `--lab-id may hold letters, digits, _ and - only, 1 to 64 of them (got ${labId})`
+    )
+  }
+  const redisUrl = values['redis-url'] ?? (env.REDIS_URL || undefined)
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new FlagError('--redis-url must start with redis:// or rediss://')
+  }
+  const dropToWorker = probability('drop-to-worker', values['drop-to-worker'])
+  const dropToDispatcher = probability('drop-to-dispatcher', values['drop-to-dispatcher'])
+  const duplicate = probability('duplicate', values.duplicate)
+  const delayMs = num('delay-ms', values['delay-ms'], { max: 3_600_000 })
+  const noPersistence = values['no-persistence'] ?? false
+  const settings: DispatchSettingsInput = {
+    semantics: semantics as Semantics,
+    messages: num('messages', values.messages, { min: 1, max: 10_000_000 }),
+    ratePerSec: num('rate', values.rate, { int: false, max: 1_000_000 }),
+    workers: num('workers', values.workers, { max: 64 }),
+    workMs: num('work-ms', values['work-ms'], { max: 3_600_000 }),
+    timeoutMs: num('timeout-ms', values['timeout-ms'], { min: 5, max: 3_600_000 }),
+    maxAttempts: num('max-attempts', values['max-attempts'], { max: 1_000_000 }),
+    window: num('window', values.window, { min: 1, max: 100_000 }),
+    workerConcurrency: num('worker-concurrency', values['worker-concurrency'], { min: 1, max: 64 }),
+    endpoint,
+    labId,
+    durableDispatcher: values.durable ?? false,
+    crashAt: crashAt as CrashPoint | undefined,
+    crashEvery,
+    redisRestartAtAcks: num('redis-restart-at', values['redis-restart-at'], { min: 1 }),
+    persistence: noPersistence ? false : undefined,
+    toWorker:
+      dropToWorker || duplicate || delayMs
+        ? {
+            dropP: dropToWorker ?? 0,
+            duplicateP: duplicate ?? 0,
+            delayMs: delayMs ?? 0,
+            jitterMs: 0
+          }
+        : undefined,
+    toDispatcher: dropToDispatcher
+      ? { dropP: dropToDispatcher, duplicateP: 0, delayMs: 0, jitterMs: 0 }
+      : undefined
+  }
+  for (const key of Object.keys(settings) as (keyof DispatchSettingsInput)[]) {
+    if (settings[key] === undefined) delete settings[key]
+  }
+  return { settings, json: values.json ?? false, redisUrl, noPersistence }
+}
+
+/**
+ * `flowlab run`: one Dispatch lab run from the command line (grading, CI, benchmarks).
+ * @returns 0 when the asserted guarantee held, 1 when it was violated, 2 for bad flags or setup
+ * errors, 130 when interrupted.
+ */
+export async function runDispatchCommand(
+  argv: string[],
+  io: CliIo,
+  opts: RunCommandOptions = {}
+): Promise<number> {
+  let parsed: ParsedRun | 'help'
+  try {
+    parsed = parseRunArgs(argv, io.env)
+  } catch (err) {
+    io.stderr(`flowlab run: ${(err as Error).message}\n${USAGE}`)
+    return 2
+  }
+  if (parsed === 'help') {
+    io.stdout(USAGE)
+    return 0
+  }
+  const { settings, json } = parsed
+  let dataDir: string | null = null
+  let redis = opts.redis
+  const ownRedis = !redis
+  const lab = { current: null as DispatchLab | null }
+  const cleanup = async (): Promise<void> => {
+    await lab.current?.close().catch(() => undefined)
+    if (ownRedis) await redis?.close().catch(() => undefined)
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+  }
+  try {
+    if (!redis) {
+      dataDir = mkdtempSync(join(tmpdir(), 'flowlab-run-'))
+      redis = new RedisHost({
+        dataDir,
+        url: parsed.redisUrl,
+        env: io.env,
+        persistence: !parsed.noPersistence
+      })
+      await redis.start()
+    }
+    if (redis.status !== 'up') {
+      const info = redis.toInfo()
+      io.stderr(
+        `flowlab run: Redis is not available (${info.status}): ${info.lastError ?? 'no answer'}`
+      )
+      for (const hint of info.install ?? []) io.stderr(`  ${hint.platform}: ${hint.command}`)
+      await cleanup()
+      return 2
+    }
+    const progressOut =
+      opts.progress ??
+      (process.stderr.isTTY
+        ? { isTTY: true, write: (t: string) => void process.stderr.write(t) }
+        : null)
+    const dispatch = new DispatchLab({
+      redis,
+      emit: (type, level, message) => {
+        if (!json && level === 'error') io.stderr(`flowlab run: ${message}`)
+        void type
+      },
+      telemetryEndpoint: settings.workers === 0 ? 'tcp://127.0.0.1:*' : undefined
+    })
+    lab.current = dispatch
+    let interrupted = false
+    io.onShutdown(() => {
+      interrupted = true
+      void dispatch.stop()
+    })
+    try {
+      await dispatch.start(settings)
+    } catch (err) {
+      io.stderr(
+        `flowlab run: ${err instanceof CommandError ? err.message : (err as Error).message}`
+      )
+      await cleanup()
+      return 2
+    }
+    const ep = dispatch.endpoints
+    if (settings.workers === 0 && ep) {
+      const say = json ? io.stderr : io.stdout
+      say(`Waiting for external workers.`)
+      say(`  endpoint:  ${ep.endpoint}`)
+      say(`  lab id:    ${ep.labId}`)
+      say(`  redis url: ${redis.secretUrl ?? ''}`)
+      if (ep.telemetry) say(`  telemetry: ${ep.telemetry} (optional)`)
+      say(
+        `  e.g. /usr/bin/python3 examples/python/worker.py ${ep.endpoint} '${redis.secretUrl ?? ''}'`
+      )
+    }
+    await opts.onLab?.(dispatch)
+    let timer: NodeJS.Timeout | null = null
+    if (!json && progressOut?.isTTY) {
+      timer = setInterval(() => progressOut.write(progressLine(dispatch)), PROGRESS_INTERVAL_MS)
+    }
+    const report = await dispatch.waitForSettled()
+    if (timer) {
+      clearInterval(timer)
+      progressOut?.write(progressLine(dispatch) + '\n')
+    }
+    await cleanup()
+    if (json) io.stdout(JSON.stringify(report))
+    else for (const line of summary(report)) io.stdout(line)
+    if (interrupted) return 130
+    return report.verdict === 'held' ? 0 : 1
+  } catch (err) {
+    io.stderr(`flowlab run: ${(err as Error).message}`)
+    await cleanup()
+    return 2
+  }
+}
+
+function progressLine(lab: DispatchLab): string {
+  const info = lab.toInfo()
+  const { messages, settled, acked, inFlight } = info.progress
+  const ratio = messages > 0 ? settled / messages : 0
+  const filled = Math.round(ratio * PROGRESS_BAR_WIDTH)
+  const rate = info.series.at(-1)?.msgsPerSec ?? 0
+  return `\r[${'#'.repeat(filled)}${'.'.repeat(PROGRESS_BAR_WIDTH - filled)}] ${settled}/${messages} settled, ${acked} acked, ${inFlight} in flight, ${Math.round(rate)} msg/s `
+}
+
+function summary(r: DispatchReport): string[] {
+  const lines = [
+    `Dispatch run ${r.labId}: ${r.semantics}, ${r.messages} epochs in ${(r.durationMs / 1_000).toFixed(1)} s`,
+    `Guarantee (${r.guarantee}): ${r.verdict.toUpperCase()}`,
+    `Executions per epoch: ${r.counts.zero} never, ${r.counts.once} once, ${r.counts.many} more than once`,
+    `Deliveries ${r.deliveries}, executions ${r.executions}, sends ${r.dispatcher.sends} (${r.dispatcher.resends} re-sends)`,
+    `Throughput ${r.throughput} msg/s; latency p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`
+  ]
+  const link = r.link
+  const faults = [
+    [
+      'requests dropped',
+      link.toWorker.counters.dropped +
+        link.toWorker.counters.droppedNext +
+        link.toWorker.counters.droppedCut
+    ],
+    [
+      'acks dropped',
+      link.toDispatcher.counters.dropped +
+        link.toDispatcher.counters.droppedNext +
+        link.toDispatcher.counters.droppedCut
+    ],
+    ['requests duplicated', link.toWorker.counters.duplicated],
+    ['worker crashes', r.workers.reduce((n, w) => n + w.crashes, 0)],
+    ['Redis restarts', r.redis.restarts],
+    ['malformed frames rejected', link.rejected.total]
+  ].filter(([, n]) => (n as number) > 0)
+  if (faults.length > 0) lines.push(`Faults: ${faults.map(([k, n]) => `${n} ${k}`).join(', ')}`)
+  if (r.violations.length > 0) {
+    lines.push(`Violations: ${r.violations.length}`)
+    for (const [cause, n] of Object.entries(r.byCause)) {
+      lines.push(
+        `  ${n} × ${cause}: ${VIOLATION_CAUSE_TEXT[cause as keyof typeof VIOLATION_CAUSE_TEXT]}`
+      )
+    }
+    for (const v of r.violations.slice(0, SUMMARY_VIOLATIONS_MAX)) {
+      lines.push(
+        `  epoch ${v.epoch}: executed ${v.executions}× (${v.deliveries} deliveries, ${v.attempts} sends) — ${v.cause}`
+      )
+    }
+    if (r.violations.length > SUMMARY_VIOLATIONS_MAX) {
+      lines.push(
+        `  … and ${r.violations.length - SUMMARY_VIOLATIONS_MAX} more (--json lists them all)`
+      )
+    }
+  }
+  for (const note of r.notes) lines.push(`Note: ${note}`)
+  return lines
+}

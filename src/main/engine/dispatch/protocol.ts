@@ -1,0 +1,219 @@
+/**
+ * Wire protocol v1 between the dispatcher and workers (docs/PROTOCOL.md is the user-facing text).
+ *
+ * Request, as a REP worker receives it: frame 0 = UTF-8 JSON header
+ * `{"v":1,"lab":"<id>","epoch":<int>,"attempt":<int>,"semantics":"<mode>","sentAt":<ms>}`,
+ * frame 1 = UTF-8 JSON workload `{"op":"work","ms":<work ms>,"ttlMs":<dedup TTL ms>}`.
+ * Reply: one frame `{"v":1,"epoch":<int>,"worker":"<id>","status":"done"|"duplicate"|"failed"}`.
+ *
+ * Only relative imports here: the worker process loads this file too.
+ */
+import type { Semantics } from '../../../shared/contract/dispatch'
+import { SEMANTICS } from '../../../shared/contract/dispatch'
+
+export const PROTOCOL_VERSION = 1
+
+/** Frames of a request after the REP envelope: header, workload. */
+export const RequestFrame = { Header: 0, Workload: 1, Count: 2 } as const
+/** Frames of a reply after the REP envelope. */
+export const ReplyFrame = { Body: 0, Count: 1 } as const
+
+export type ReplyStatus = 'done' | 'duplicate' | 'failed'
+
+export interface RequestHeader {
+  v: 1
+  lab: string
+  epoch: number
+  attempt: number
+  semantics: Semantics
+  sentAt: number
+}
+
+export interface Workload {
+  op: 'work'
+  ms: number
+  ttlMs: number
+}
+
+export interface Reply {
+  v: 1
+  epoch: number
+  worker: string
+  status: ReplyStatus
+  error?: string
+}
+
+/** Why a frame set was rejected; counted per reason and shown in the UI. */
+export type RejectReason =
+  'frame-count' | 'envelope' | 'bad-json' | 'version' | 'lab' | 'shape' | 'unknown-epoch'
+
+/**
+ * Builds the header by concatenation: the dispatcher sends one per message, and this is several
+ * times cheaper than JSON.stringify of an object. `lab` is validated by LAB_ID_PATTERN, so it
+ * needs no escaping.
+ */
+export function encodeHeader(
+  lab: string,
+  epoch: number,
+  attempt: number,
+  semantics: Semantics,
+  sentAt: number
+): string {
+  return `{"v":1,"lab":"${lab}","epoch":${epoch},"attempt":${attempt},"semantics":"${semantics}","sentAt":${sentAt}}`
+}
+
+export function encodeReply(
+  epoch: number,
+  worker: string,
+  status: ReplyStatus,
+  error?: string
+): string {
+  return error === undefined
+    ? `{"v":1,"epoch":${epoch},"worker":${JSON.stringify(worker)},"status":"${status}"}`
+    : JSON.stringify({ v: 1, epoch, worker, status, error })
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function parseJson(buf: Buffer): unknown {
+  try {
+    return JSON.parse(buf.toString('utf8'))
+  } catch {
+    return undefined
+  }
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: RejectReason; detail: string }
+
+/** Validates a request as a worker receives it (after the REP envelope). */
+export function parseRequest(
+  frames: Buffer[],
+  lab?: string
+): Parsed<{ header: RequestHeader; workload: Workload }> {
+  if (frames.length !== RequestFrame.Count) {
+    return { ok: false, reason: 'frame-count', detail: `expected 2 frames, got ${frames.length}` }
+  }
+  const header = parseJson(frames[RequestFrame.Header] as Buffer)
+  const workload = parseJson(frames[RequestFrame.Workload] as Buffer)
+  if (!isRecord(header) || !isRecord(workload)) {
+    return { ok: false, reason: 'bad-json', detail: 'header and workload must be JSON objects' }
+  }
+  if (header.v !== PROTOCOL_VERSION) {
+    return { ok: false, reason: 'version', detail: `unsupported version ${String(header.v)}` }
+  }
+  if (typeof header.lab !== 'string' || (lab !== undefined && header.lab !== lab)) {
+    return { ok: false, reason: 'lab', detail: `wrong lab ${String(header.lab)}` }
+  }
+  const { epoch, attempt, semantics, sentAt } = header
+  if (
+    !Number.isSafeInteger(epoch) ||
+    !Number.isSafeInteger(attempt) ||
+    (attempt as number) < 1 ||
+    typeof semantics !== 'string' ||
+    !(SEMANTICS as readonly string[]).includes(semantics) ||
+    typeof sentAt !== 'number'
+  ) {
+    return { ok: false, reason: 'shape', detail: 'header fields missing or of the wrong type' }
+  }
+  const ms = typeof workload.ms === 'number' && workload.ms >= 0 ? workload.ms : 0
+  const ttlMs =
+    typeof workload.ttlMs === 'number' && workload.ttlMs >= 1 ? workload.ttlMs : 3_600_000
+  return {
+    ok: true,
+    value: {
+      header: header as unknown as RequestHeader,
+      workload: { op: 'work', ms, ttlMs }
+    }
+  }
+}
+
+const REPLY_PREFIX = '{"v":1,"epoch":'
+
+/**
+ * Parses a reply body. The fast path reads the exact shape our workers send without JSON.parse
+ * (this runs once per ack); anything else takes the strict path.
+ * @returns epoch, worker and status, or why the frame was rejected.
+ */
+export function parseReply(
+  body: Buffer,
+  lab: string
+): Parsed<{ epoch: number; worker: string; status: ReplyStatus }> {
+  const text = body.toString('utf8')
+  if (text.startsWith(REPLY_PREFIX)) {
+    let i = REPLY_PREFIX.length
+    let epoch = 0
+    let digits = 0
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i) - 48
+      if (c < 0 || c > 9) break
+      epoch = epoch * 10 + c
+      digits++
+    }
+    if (digits > 0 && digits < 16 && text.startsWith(',"worker":"', i)) {
+      const start = i + 11
+      const end = text.indexOf('"', start)
+      if (
+        end > start &&
+        text.charCodeAt(end - 1) !== 92 &&
+        text.startsWith(',"status":"', end + 1)
+      ) {
+        const sStart = end + 12
+        const sEnd = text.indexOf('"', sStart)
+        const status = text.slice(sStart, sEnd)
+        if (
+          sEnd === text.length - 2 &&
+          text.endsWith('"}') &&
+          (status === 'done' || status === 'duplicate' || status === 'failed')
+        ) {
+          return { ok: true, value: { epoch, worker: text.slice(start, end), status } }
+        }
+      }
+    }
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return { ok: false, reason: 'bad-json', detail: 'reply is not JSON' }
+  }
+  if (!isRecord(value))
+    return { ok: false, reason: 'bad-json', detail: 'reply is not a JSON object' }
+  if (value.v !== PROTOCOL_VERSION) {
+    return { ok: false, reason: 'version', detail: `unsupported version ${String(value.v)}` }
+  }
+  if (value.lab !== undefined && value.lab !== lab) {
+    return { ok: false, reason: 'lab', detail: `wrong lab ${String(value.lab)}` }
+  }
+  const { epoch, worker, status } = value
+  if (
+    !Number.isSafeInteger(epoch) ||
+    typeof worker !== 'string' ||
+    worker.length === 0 ||
+    worker.length > 128 ||
+    (status !== 'done' && status !== 'duplicate' && status !== 'failed')
+  ) {
+    return { ok: false, reason: 'shape', detail: 'reply fields missing or of the wrong type' }
+  }
+  return { ok: true, value: { epoch: epoch as number, worker, status } }
+}
+
+/**
+ * The epoch of a request header without a full parse, for the FaultLink (which only needs it when
+ * it applies a fault). Returns -1 when it cannot tell.
+ */
+export function peekEpoch(frame: Buffer | undefined): number {
+  if (!frame) return -1
+  const idx = frame.indexOf('"epoch":')
+  if (idx < 0) return -1
+  let epoch = 0
+  let digits = 0
+  for (let i = idx + 8; i < frame.length && digits < 16; i++) {
+    const c = (frame[i] as number) - 48
+    if (c < 0 || c > 9) break
+    epoch = epoch * 10 + c
+    digits++
+  }
+  return digits > 0 ? epoch : -1
+}
