@@ -1,4 +1,5 @@
 import {
+  CHANNELS_DEFAULT_ENDPOINT,
   CommandError,
   CommandType,
   DispatchCommandType,
@@ -15,6 +16,7 @@ import {
   type TraceData,
   type TraceLevel
 } from '@shared/contract'
+import { ChannelsLab } from './channels/channels-lab'
 import { DispatchLab } from './dispatch/dispatch-lab'
 import { FrameStream } from './frame-stream'
 import { RedisHost } from './redis/redis-host'
@@ -33,6 +35,11 @@ export interface EngineConfig {
   version?: string
   /** Snapshot cadence; tests may lower it. */
   snapshotIntervalMs?: number
+  /**
+   * Where remote channel clients connect (docs/CHANNELS-PROTOCOL.md). Default
+   * CHANNELS_DEFAULT_ENDPOINT; when that port is taken a free one is used (and said); null = none.
+   */
+  channelsEndpoint?: string | null
 }
 
 /** A live frame subscription: ack each frame after rendering it; close to stop. */
@@ -60,11 +67,13 @@ export interface Engine {
   readonly redis: RedisHost
   /** The Dispatch lab, for the CLI and tests inside the main process. */
   readonly dispatch: DispatchLab
+  /** The Channels lab, for tests inside the main process. */
+  readonly channels: ChannelsLab
 }
 
 const LABS: LabInfo[] = [
   { id: 'dispatch', title: 'Dispatch', status: 'ready' },
-  { id: 'channels', title: 'Channels', status: 'coming' },
+  { id: 'channels', title: 'Channels', status: 'ready' },
   { id: 'cache', title: 'Cache', status: 'coming' },
   { id: 'cluster', title: 'Cluster', status: 'coming' }
 ]
@@ -77,6 +86,7 @@ export function createEngine(config: EngineConfig): Engine {
 class FlowlabEngine implements Engine {
   readonly redis: RedisHost
   readonly dispatch: DispatchLab
+  #channels: ChannelsLab
   readonly #config: EngineConfig
   readonly #trace = new TraceLog()
   readonly #streams = new Set<FrameStream>()
@@ -102,6 +112,38 @@ class FlowlabEngine implements Engine {
       emit: (type, level, message, data) =>
         this.#emit(TraceSource.Dispatch, type, level, message, data)
     })
+    this.#channels = this.#newChannelsLab(config.channelsEndpoint)
+  }
+
+  get channels(): ChannelsLab {
+    return this.#channels
+  }
+
+  #newChannelsLab(endpoint: string | null | undefined): ChannelsLab {
+    return new ChannelsLab({
+      redis: this.redis,
+      endpoint: endpoint === undefined ? CHANNELS_DEFAULT_ENDPOINT : endpoint,
+      emit: (type, level, message, data) =>
+        this.#emit(TraceSource.Channels, type, level, message, data)
+    })
+  }
+
+  /** Starts the Channels lab; if its usual port is taken, on a free one instead (and says so). */
+  async #startChannels(): Promise<void> {
+    try {
+      await this.#channels.start()
+    } catch (err) {
+      if (this.#config.channelsEndpoint !== undefined) throw err
+      await this.#channels.close().catch(() => undefined)
+      this.#emit(
+        TraceSource.Channels,
+        'endpoint-busy',
+        'warn',
+        `${CHANNELS_DEFAULT_ENDPOINT} is not available (${(err as Error).message}); remote clients use a free port instead`
+      )
+      this.#channels = this.#newChannelsLab('tcp://127.0.0.1:0')
+      await this.#channels.start()
+    }
   }
 
   async start(): Promise<void> {
@@ -114,6 +156,7 @@ class FlowlabEngine implements Engine {
     )
     this.#timer.unref()
     await this.redis.start()
+    await this.#startChannels()
     this.#emit(TraceSource.Engine, 'started', 'info', 'engine started')
   }
 
@@ -126,6 +169,7 @@ class FlowlabEngine implements Engine {
       await this.#queue.catch(() => undefined)
       // Workers first (they talk to Redis), then Redis; each cleanup runs even if one fails.
       await this.dispatch.close().catch(() => undefined)
+      await this.#channels.close().catch(() => undefined)
       await this.redis.close()
     })()
     return this.#closing
@@ -144,6 +188,7 @@ class FlowlabEngine implements Engine {
       redis: this.redis.toInfo(),
       labs: LABS,
       dispatch: this.dispatch.toInfo(),
+      channels: this.#channels.toInfo(),
       problems: this.#problems(),
       trace: { total: this.#trace.total, evicted: this.#trace.evicted }
     }
@@ -195,10 +240,16 @@ class FlowlabEngine implements Engine {
   async #run(command: Exclude<Command, { type: 'engine:getSnapshot' }>): Promise<unknown> {
     this.#emit(TraceSource.Command, 'executed', 'info', command.type)
     switch (command.type) {
+      // During a dispatch run the lab must know Redis went away (its checker explains repeats
+      // by a lost dedup table), so the Redis panel's buttons act through the lab then.
       case CommandType.RedisKill:
-        return this.redis.kill()
+        return this.#dispatchLive()
+          ? this.dispatch.fault({ kind: 'redis-kill' })
+          : this.redis.kill()
       case CommandType.RedisRestart:
-        return this.redis.restart()
+        return this.#dispatchLive()
+          ? this.dispatch.fault({ kind: 'redis-restart' })
+          : this.redis.restart()
       case CommandType.RedisSetPersistence:
         return this.redis.setPersistence(command.enabled)
       case CommandType.TraceClear:
@@ -217,7 +268,14 @@ class FlowlabEngine implements Engine {
       case DispatchCommandType.Page:
         this.dispatch.setPage(command)
         return null
+      default:
+        return this.#channels.execute(command)
     }
+  }
+
+  #dispatchLive(): boolean {
+    const status = this.dispatch.status
+    return status === 'starting' || status === 'running' || status === 'settling'
   }
 
   #publish(): void {

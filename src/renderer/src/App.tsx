@@ -3,6 +3,7 @@ import { ErrorBoundary } from './components/ErrorBoundary'
 import { ProblemsBar } from './components/ProblemsBar'
 import { StatusPill } from './components/StatusPill'
 import { Toasts } from './components/Toasts'
+import { ChannelsPanel } from './features/channels/ChannelsPanel'
 import { DispatchPanel } from './features/dispatch/DispatchPanel'
 import { ComingPanel } from './features/labs/ComingPanel'
 import { REDIS_TONE, RedisPanel } from './features/redis/RedisPanel'
@@ -42,6 +43,8 @@ function Panel(props: { route: Route }): ReactNode {
       return <TracePanel />
     case 'dispatch':
       return <DispatchPanel />
+    case 'channels':
+      return <ChannelsPanel />
     default: {
       const lab = labs?.find((l) => l.id === props.route)
       return <ComingPanel lab={props.route} title={lab?.title ?? props.route} />

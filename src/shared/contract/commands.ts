@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ChannelsCommandSchema } from './channels'
 import { DispatchCommandSchema } from './dispatch'
 
 /**
@@ -35,7 +36,8 @@ export const CommandSchema = z.discriminatedUnion('type', [
   RedisRestartSchema,
   RedisSetPersistenceSchema,
   TraceClearSchema,
-  ...DispatchCommandSchema.options
+  ...DispatchCommandSchema.options,
+  ...ChannelsCommandSchema.options
 ])
 /** A command after validation, defaults applied (what the engine runs). */
 export type Command = z.infer<typeof CommandSchema>

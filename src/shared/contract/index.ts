@@ -1,3 +1,4 @@
+export * from './channels'
 export * from './commands'
 export * from './dispatch'
 export * from './errors'

@@ -1,3 +1,4 @@
+import type { ChannelsInfo } from './channels'
 import type { DispatchInfo } from './dispatch'
 import type { TraceEvent } from './trace'
 
@@ -80,6 +81,8 @@ export interface Snapshot {
   labs: LabInfo[]
   /** The Dispatch lab's bounded view (DISPATCH_INFO_LIST_MAX entries per list at most). */
   dispatch: DispatchInfo
+  /** The Channels lab's bounded view (at most CHANNELS_INFO_MAX_BYTES serialised). */
+  channels: ChannelsInfo
   problems: Problem[]
   trace: {
     /** Events emitted since start (or since trace:clear). */
