@@ -42,7 +42,8 @@ async function scenario(
   lab: ChannelsLab,
   consumers: number,
   filter: boolean,
-  persistent: boolean
+  persistent: boolean,
+  deliveries: number
 ): Promise<ChannelsBenchFigure> {
   const qos = persistent
     ? [
@@ -50,24 +51,34 @@ async function scenario(
         { name: 'ConnectionReliability', value: 1 }
       ]
     : []
-  const run = (c: ChannelsCommandInput): Promise<unknown> => lab.execute(ChannelsCommandSchema.parse(c))
-  const { channelId } = (await run({ type: 'channels:create', qos, label: 'bench' })) as { channelId: number }
+  const run = (c: ChannelsCommandInput): Promise<unknown> =>
+    lab.execute(ChannelsCommandSchema.parse(c))
+  const { channelId } = (await run({ type: 'channels:create', qos, label: 'bench' })) as {
+    channelId: number
+  }
   const channel: EventChannel = lab.factory.get_event_channel(channelId)
   if (filter) {
     await run({
       type: 'channels:addFilter',
       target: { channelId, side: 'consumer', adminId: 0 },
-      constraints: [{ event_types: [{ domain_name: 'Bench', type_name: '*' }], constraint_expr: '$n >= 0 and $Priority <= 5' }]
+      constraints: [
+        {
+          event_types: [{ domain_name: 'Bench', type_name: '*' }],
+          constraint_expr: '$n >= 0 and $Priority <= 5'
+        }
+      ]
     })
   }
-  const events = Math.max(100, Math.floor(DELIVERIES_PER_SCENARIO / consumers))
+  const events = Math.max(100, Math.floor(deliveries / consumers))
   const sentAt = new Float64Array(events + 1)
   const samples: number[] = []
   let seen = 0
   let delivered = 0
   let lastDelivery = 0
   for (let i = 0; i < consumers; i++) {
-    const proxy = channel.default_consumer_admin.obtain_notification_push_supplier(ClientType.STRUCTURED_EVENT)
+    const proxy = channel.default_consumer_admin.obtain_notification_push_supplier(
+      ClientType.STRUCTURED_EVENT
+    )
     proxy.connect_structured_push_consumer({
       push_structured_event: (event: StructuredEvent) => {
         const now = performance.now()
@@ -84,7 +95,9 @@ async function scenario(
       }
     })
   }
-  const supplier = channel.default_supplier_admin.obtain_notification_push_consumer(ClientType.STRUCTURED_EVENT)
+  const supplier = channel.default_supplier_admin.obtain_notification_push_consumer(
+    ClientType.STRUCTURED_EVENT
+  )
   supplier.connect_structured_push_supplier(null)
   const start = performance.now()
   for (let n = 1; n <= events; n++) {
@@ -104,16 +117,14 @@ async function scenario(
   while (delivered < expected && Date.now() < deadline) await new Promise((r) => setImmediate(r))
   let end = lastDelivery
   if (persistent) {
-    while (lab.toInfo().persistence.pendingWrites > 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 1))
-    }
+    await lab.flushed()
     end = Math.max(end, performance.now())
   }
   await run({ type: 'channels:destroy', channelId })
   samples.sort((a, b) => a - b)
   const seconds = Math.max(1e-6, (end - start) / 1_000)
   return {
-    eventsPerSec: round((delivered / consumers) / seconds, 0),
+    eventsPerSec: round(delivered / consumers / seconds, 0),
     p50Ms: round(percentile(samples, 50), 3),
     p99Ms: round(percentile(samples, 99), 3)
   }
@@ -125,7 +136,11 @@ async function scenario(
  * `1-consumer-nofilter-besteffort`. Prints nothing; leaves nothing in Redis.
  */
 export async function benchChannels(
-  redis: RedisHost
+  redis: RedisHost,
+  opts: {
+    deliveries?: number
+    onScenario?: (key: string, figure: ChannelsBenchFigure) => void
+  } = {}
 ): Promise<Record<string, ChannelsBenchFigure>> {
   const prefix = `flowlab-bench-channels-${randomBytes(4).toString('hex')}`
   const lab = new ChannelsLab({ redis, emit: () => undefined, endpoint: null, prefix })
@@ -136,7 +151,14 @@ export async function benchChannels(
       for (const consumers of [1, 10, 100]) {
         for (const filter of [false, true]) {
           const key = `${consumers}-consumer-${filter ? 'filter' : 'nofilter'}-${persistent ? 'persistent' : 'besteffort'}`
-          figures[key] = await scenario(lab, consumers, filter, persistent)
+          figures[key] = await scenario(
+            lab,
+            consumers,
+            filter,
+            persistent,
+            opts.deliveries ?? DELIVERIES_PER_SCENARIO
+          )
+          opts.onScenario?.(key, figures[key])
         }
       }
     }

@@ -21,7 +21,11 @@ export interface BenchFigure {
 export interface BenchContext {
   messages: number
   workers: number
-  /** REP sockets per worker process (concurrent requests per worker). */
+  /**
+   * Concurrent requests per worker process: the raw peer's REP sockets per process, and the lab's
+   * `workerConcurrency` (which only bounds bursts when there is work time; with zero work the lab's
+   * worker batches up to its own burst limit, see worker-runtime.ts).
+   */
   workerConcurrency: number
   /** Messages in flight at most. */
   window: number
@@ -34,7 +38,7 @@ export interface DispatchBenchOptions {
   messages?: number
   /** Worker processes (default 4, as acceptance 6 asks). */
   workers?: number
-  /** REP sockets per worker process (default 8): lets one process overlap its Redis round trips. */
+  /** Raw peer: REP sockets per worker process (default 8); the lab gets it as workerConcurrency. */
   workerConcurrency?: number
   /** Most messages in flight (default 512). */
   window?: number

@@ -32,7 +32,15 @@ export async function startChannelsHost(opts: {
   prefix?: string
   env?: NodeJS.ProcessEnv
 }): Promise<ChannelsHostProcess> {
-  const args = ['--import', 'tsx', HOST_MAIN, '--data-dir', opts.dataDir, '--endpoint', opts.endpoint]
+  const args = [
+    '--import',
+    'tsx',
+    HOST_MAIN,
+    '--data-dir',
+    opts.dataDir,
+    '--endpoint',
+    opts.endpoint
+  ]
   if (opts.prefix) args.push('--prefix', opts.prefix)
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
@@ -42,7 +50,10 @@ export async function startChannelsHost(opts: {
   let err = ''
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()))
   const exited = new Promise<void>((res) => child.once('exit', () => res()))
-  const pending = new Map<number, (msg: { ok: boolean; value?: unknown; error?: { message: string } }) => void>()
+  const pending = new Map<
+    number,
+    (msg: { ok: boolean; value?: unknown; error?: { message: string } }) => void
+  >()
   let nextId = 1
   let ready: (endpoint: string) => void = () => undefined
   const readyLine = new Promise<string>((res, rej) => {
@@ -87,7 +98,8 @@ export async function startChannelsHost(opts: {
       for (;;) {
         const current = await info()
         if (check(current)) return current
-        if (Date.now() > deadline) throw new Error(`condition not met: ${JSON.stringify(current).slice(0, 2_000)}`)
+        if (Date.now() > deadline)
+          throw new Error(`condition not met: ${JSON.stringify(current).slice(0, 2_000)}`)
         await new Promise((r) => setTimeout(r, 25))
       }
     },
@@ -104,7 +116,11 @@ export async function startChannelsHost(opts: {
 }
 
 /** Waits until `check()` is true, polling every few ms, or fails after `timeoutMs`. */
-export async function eventually(check: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function eventually(
+  check: () => boolean,
+  timeoutMs = 10_000,
+  what = 'condition'
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)

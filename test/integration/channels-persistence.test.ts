@@ -13,8 +13,12 @@ import { eventually, startChannelsHost, type ChannelsHostProcess } from './chann
 function event(n: number, reliability?: 0 | 1): JsonValue {
   return {
     header: {
-      fixed_header: { event_type: { domain_name: 'Lab', type_name: 'Reading' }, event_name: `r${n}` },
-      variable_header: reliability === undefined ? [] : [{ name: 'EventReliability', value: reliability }]
+      fixed_header: {
+        event_type: { domain_name: 'Lab', type_name: 'Reading' },
+        event_name: `r${n}`
+      },
+      variable_header:
+        reliability === undefined ? [] : [{ name: 'EventReliability', value: reliability }]
     },
     filterable_data: [{ name: 'n', value: n }],
     remainder_of_body: null
@@ -73,11 +77,24 @@ describe('channels persistence across a SIGKILL of the engine (acceptance 3)', (
     await first.run({
       type: 'channels:push',
       clientId: supplier.clientId,
-      events: [event(1), event(2, 0), event(3), event(4, 0), event(5), event(6, 0), event(7), event(8)]
+      events: [
+        event(1),
+        event(2, 0),
+        event(3),
+        event(4, 0),
+        event(5),
+        event(6, 0),
+        event(7),
+        event(8)
+      ]
     })
     await first.until((info) => {
       const p = info.channels[0]?.consumerAdmins[0]?.proxies.find((x) => x.client.kind === 'remote')
-      return p?.queue.length === 8 && info.persistence.pendingWrites === 0 && info.persistence.storedEvents === 5
+      return (
+        p?.queue.length === 8 &&
+        info.persistence.pendingWrites === 0 &&
+        info.persistence.storedEvents === 5
+      )
     })
     // Let the best-effort ledger reach Redis (one coalesced write after the last change).
     await new Promise((r) => setTimeout(r, 100))
@@ -111,7 +128,9 @@ describe('channels persistence across a SIGKILL of the engine (acceptance 3)', (
     expect(await back.reconnect(proxy)).toMatchObject({ queued: 5 })
     await eventually(() => after.length >= 5, 10_000, 'the persistent events')
     expect(after).toEqual(['r1', 'r3', 'r5', 'r7', 'r8'])
-    await second.until((info) => info.persistence.storedEvents === 0 && info.persistence.pendingWrites === 0)
+    await second.until(
+      (info) => info.persistence.storedEvents === 0 && info.persistence.pendingWrites === 0
+    )
 
     // The supplier lab client came back too and keeps pushing into the same channel.
     await second.run({ type: 'channels:push', clientId: supplier.clientId, events: [event(9)] })

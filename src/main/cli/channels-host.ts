@@ -59,7 +59,9 @@ export async function runChannelsHost(argv: string[], io: CliIo): Promise<number
     await redis.close()
     return 1
   }
-  io.stdout(JSON.stringify({ ready: true, endpoint: lab.endpoint, pid: process.pid, redis: redis.status }))
+  io.stdout(
+    JSON.stringify({ ready: true, endpoint: lab.endpoint, pid: process.pid, redis: redis.status })
+  )
   let stop: () => void = () => undefined
   const stopped = new Promise<void>((resolve) => (stop = resolve))
   io.onShutdown(() => stop())
@@ -84,7 +86,10 @@ export async function runChannelsHost(argv: string[], io: CliIo): Promise<number
       return {
         id,
         ok: false,
-        error: { code: typeof code === 'string' ? code : 'internal', message: (err as Error).message }
+        error: {
+          code: typeof code === 'string' ? code : 'internal',
+          message: (err as Error).message
+        }
       }
     }
   }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
+import { runChannelsHost } from './channels-host'
 import { runConsole } from './console-command'
 import { electronBinary, electronUnavailableReason } from './electron-check'
 import { runFilterCommand } from './filter-command'
@@ -75,6 +76,8 @@ async function main(argv: string[]): Promise<number> {
       return runDispatchCommand(rest, io)
     case 'worker':
       return runWorkerCommand(rest, io)
+    case 'channels-host':
+      return runChannelsHost(rest, io)
     case undefined:
     case '--help':
     case '-h':

@@ -49,7 +49,7 @@ const USAGE = `usage: flowlab run [options]
   --lab-id ID             lab id (Redis prefix flowlab:ID:); random by default
   --redis-url URL         use this Redis (default: REDIS_URL, else a managed redis-server)
   --durable               keep sent_msgs in Redis (durable dispatcher)
-  --worker-concurrency N  REP sockets per worker process (default 1)
+  --worker-concurrency N  requests a worker process works on at once when there is work time (default 1)
   --json                  print the report as one JSON object on stdout`
 
 /** Extra seams for tests and the bench; the CLI passes none. */

@@ -15,7 +15,10 @@ import { ChannelsLab } from './channels-lab'
 function structured(priority: number, severity = priority): unknown {
   return {
     header: {
-      fixed_header: { event_type: { domain_name: 'Lab', type_name: 'Alarm' }, event_name: `e${priority}` },
+      fixed_header: {
+        event_type: { domain_name: 'Lab', type_name: 'Alarm' },
+        event_name: `e${priority}`
+      },
       variable_header: [{ name: 'Priority', value: priority }]
     },
     filterable_data: [{ name: 'severity', value: severity }],
@@ -47,7 +50,9 @@ describe('ChannelsLab commands', () => {
   })
 
   it('creates a channel, connects a push supplier and two push consumers, one with a filter', async () => {
-    const { channelId } = (await run({ type: 'channels:create', label: 'demo' })) as { channelId: number }
+    const { channelId } = (await run({ type: 'channels:create', label: 'demo' })) as {
+      channelId: number
+    }
     const sup = (await run({ type: 'channels:connect', channelId, role: 'push-supplier' })) as {
       clientId: string
     }
@@ -113,7 +118,9 @@ describe('ChannelsLab commands', () => {
       (e: unknown) => e
     )) as CommandError
     expect(limit.code).toBe('invalid_state')
-    expect(limit.message).toBe('AdminLimitExceeded: MaxConsumers is 1; no more proxies on this side')
+    expect(limit.message).toBe(
+      'AdminLimitExceeded: MaxConsumers is 1; no more proxies on this side'
+    )
     const missing = (await run({ type: 'channels:destroy', channelId: 99 }).catch(
       (e: unknown) => e
     )) as CommandError
@@ -139,7 +146,11 @@ describe('ChannelsLab commands', () => {
       pending: true
     })
     expect(info().clients.find((c) => c.id === con.clientId)?.pendingPulls).toBe(1)
-    await run({ type: 'channels:push', clientId: sup.clientId, events: [structured(1), structured(2)] })
+    await run({
+      type: 'channels:push',
+      clientId: sup.clientId,
+      events: [structured(1), structured(2)]
+    })
     await flush()
     const pulled = (await run({ type: 'channels:pull', clientId: con.clientId })) as {
       events: { header: { fixed_header: { event_name: string } } }[]
@@ -150,10 +161,20 @@ describe('ChannelsLab commands', () => {
 
   it('pull suppliers are polled (canonical pull), any consumers see structured events as anys', async () => {
     const { channelId } = (await run({ type: 'channels:create' })) as { channelId: number }
-    const sup = (await run({ type: 'channels:connect', channelId, role: 'pull-supplier', kind: 'any' })) as {
+    const sup = (await run({
+      type: 'channels:connect',
+      channelId,
+      role: 'pull-supplier',
+      kind: 'any'
+    })) as {
       clientId: string
     }
-    const con = (await run({ type: 'channels:connect', channelId, role: 'pull-consumer', kind: 'any' })) as {
+    const con = (await run({
+      type: 'channels:connect',
+      channelId,
+      role: 'pull-consumer',
+      kind: 'any'
+    })) as {
       clientId: string
     }
     await run({ type: 'channels:push', clientId: sup.clientId, events: [{ hello: 'world' }] })
@@ -197,7 +218,11 @@ describe('ChannelsLab commands', () => {
       proxy: { channelId: number; side: 'consumer'; adminId: number; proxyId: number }
     }
     await run({ type: 'channels:suspend', proxy: con.proxy })
-    await run({ type: 'channels:push', clientId: sup.clientId, events: [1, 5, 3].map((p) => structured(p)) })
+    await run({
+      type: 'channels:push',
+      clientId: sup.clientId,
+      events: [1, 5, 3].map((p) => structured(p))
+    })
     const queue = info().channels[0]?.consumerAdmins[0]?.proxies[0]?.queue
     expect(queue?.orderPolicy).toBe('PriorityOrder')
     expect(queue?.entries.map((e) => e.priority)).toEqual([5, 3, 1])
@@ -209,11 +234,11 @@ describe('ChannelsLab commands', () => {
     await flush()
     await flush()
     await flush()
-    expect(info().clients.find((c) => c.id === con.clientId)?.lastReceived.map((e) => e.eventName)).toEqual([
-      'e5',
-      'e3',
-      'e1'
-    ])
+    expect(
+      info()
+        .clients.find((c) => c.id === con.clientId)
+        ?.lastReceived.map((e) => e.eventName)
+    ).toEqual(['e5', 'e3', 'e1'])
   })
 
   it('federates two channels and refuses a cycle', async () => {
@@ -265,7 +290,9 @@ describe('ChannelsLab commands', () => {
     const proxy = info().channels[0]?.consumerAdmins[0]?.proxies[0]
     expect(proxy?.queue.length).toBe(10)
     expect(proxy?.counters.discardedBy).toEqual({ FifoOrder: 90 })
-    expect(proxy?.queue.entries.slice(0, 5).map((e) => e.priority)).toEqual([100, 100, 100, 100, 100])
+    expect(proxy?.queue.entries.slice(0, 5).map((e) => e.priority)).toEqual([
+      100, 100, 100, 100, 100
+    ])
     const discovery = info().channels[0]?.discovery
     expect(discovery?.[0]?.consumers).toHaveLength(1)
     await run({
@@ -287,12 +314,16 @@ describe('ChannelsLab commands', () => {
 
   it('keeps ChannelsInfo bounded under heavy traffic', async () => {
     const { channelId } = (await run({ type: 'channels:create' })) as { channelId: number }
-    for (let i = 0; i < 40; i++) await run({ type: 'channels:connect', channelId, role: 'pull-consumer' })
+    for (let i = 0; i < 40; i++)
+      await run({ type: 'channels:connect', channelId, role: 'pull-consumer' })
     await run({
       type: 'channels:flood',
       channelId,
       count: 200,
-      event: { header: { fixed_header: { event_type: { domain_name: 'x', type_name: 'y' } } }, remainder_of_body: 'z'.repeat(5_000) }
+      event: {
+        header: { fixed_header: { event_type: { domain_name: 'x', type_name: 'y' } } },
+        remainder_of_body: 'z'.repeat(5_000)
+      }
     })
     const json = JSON.stringify(info())
     expect(json.length).toBeLessThanOrEqual(256 * 1024)

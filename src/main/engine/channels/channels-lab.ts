@@ -219,6 +219,16 @@ export class ChannelsLab {
     return this.#remote?.endpoint ?? null
   }
 
+  /**
+   * Resolves when Redis has acknowledged every persistence write sent so far (events, topology,
+   * best-effort count). Delivery never waits for it; tests and the bench do.
+   */
+  async flushed(): Promise<void> {
+    await this.#persistent?.flushed()
+    await this.#topology?.flushed()
+    await this.#ledger?.flushed()
+  }
+
   /** A lab client by id (tests, the bench). */
   labClient(id: string): LabClient | undefined {
     return this.#clients.get(id)
@@ -483,14 +493,15 @@ export class ChannelsLab {
     )
     const id = `c${this.#nextClient++}`
     const client = new LabClient(id, command.role, command.kind, proxy.ref, command.label ?? null)
+    this.#register(client)
     try {
       if (command.qos.length > 0) proxy.set_qos(command.qos)
       connectProxy(proxy, client)
     } catch (err) {
+      this.#clients.delete(id)
       proxy.destroyProxy('channel', 'connect failed', false)
       throw err
     }
-    this.#register(client)
     this.#dirty(command.channelId)
     return { clientId: id, proxy: proxy.ref }
   }
@@ -780,6 +791,9 @@ export class ChannelsLab {
     this.#status = 'restarting'
     this.#note('restarting', 'warn', 'channels restarting: everything in memory is lost')
     const lost = this.#ledger?.total ?? 0
+    // What was written before the button was pressed is in Redis (as after a crash, the writes
+    // Redis acknowledged survive); only what lives in memory is lost.
+    await this.flushed()
     this.#remote?.dropSessions()
     await this.#teardown(false)
     await this.#boot({ lost })
@@ -834,7 +848,7 @@ export class ChannelsLab {
         }
         for (const key of await this.#persistent.consumers()) {
           if (wanted.has(key)) stored.set(key, await this.#persistent.load(key))
-          await this.#persistent.purge(key)
+          else await this.#persistent.purge(key)
         }
       } catch (err) {
         onError(err instanceof Error ? err : new Error(String(err)))
@@ -852,6 +866,7 @@ export class ChannelsLab {
         onError(new Error(`channel ${doc.id} could not be restored: ${(err as Error).message}`))
       }
     }
+    for (const key of stored.keys()) this.#persistent?.dropLoaded(key)
     this.#burnChannelIds(nextChannel)
     for (const doc of docs) this.#restoreFederation(doc)
     for (const doc of docs) this.#dirty(doc.id)
@@ -947,7 +962,7 @@ export class ChannelsLab {
     const factory = this.#factory
     if (factory === null || !factory.get_all_channels().includes(id)) return null
     const channel = factory.get_event_channel(id)
-    if (channel.qos.get('ConnectionReliability') !== 1) return null
+    if (channel.destroyed || channel.qos.get('ConnectionReliability') !== 1) return null
     const meta = this.#metaOf(id)
     const filters: FilterDoc[] = []
     for (const [filterId, lab] of meta.filters) {
@@ -1168,8 +1183,8 @@ export class ChannelsLab {
         const client = new LabClient(p.client.id, p.role, p.kind, proxy.ref, p.client.label)
         const n = Number(/^c(\d+)$/.exec(p.client.id)?.[1] ?? 0)
         if (n >= this.#nextClient) this.#nextClient = n + 1
-        connectProxy(proxy, client)
         this.#register(client)
+        connectProxy(proxy, client)
         if (p.client.killed) {
           client.state = 'killed'
           away = p.role === 'push-consumer'

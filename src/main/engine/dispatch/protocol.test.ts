@@ -24,6 +24,28 @@ describe('wire protocol v1', () => {
     })
   })
 
+  it('parses a repeated request on the fast path exactly as on the strict path', () => {
+    const work = buf('{"op":"work","ms":0,"ttlMs":60000}')
+    const first = parseRequest([buf(encodeHeader('lab-1', 1, 1, 'at-least-once', 5)), work])
+    const header = encodeHeader('lab-1', 123_456, 2, 'exactly-once-atomic', 1_700_000_000_000)
+    const again = parseRequest([buf(header), buf('{"op":"work","ms":0,"ttlMs":60000}')])
+    expect(again).toEqual({
+      ok: true,
+      value: { header: JSON.parse(header), workload: { op: 'work', ms: 0, ttlMs: 60_000 } }
+    })
+    expect(first).toMatchObject({ ok: true })
+    // With the workload cached, anything unusual in the header still takes the strict path.
+    expect(parseRequest([buf(header), work], 'other')).toMatchObject({ ok: false, reason: 'lab' })
+    const zero = header.replace('"attempt":2', '"attempt":0')
+    expect(parseRequest([buf(zero), work])).toMatchObject({ ok: false, reason: 'shape' })
+    const odd = header.replace('exactly-once-atomic', 'sometimes')
+    expect(parseRequest([buf(odd), work])).toMatchObject({ ok: false, reason: 'shape' })
+    const v2 = header.replace('"v":1', '"v":2')
+    expect(parseRequest([buf(v2), work])).toMatchObject({ ok: false, reason: 'version' })
+    const spaced = JSON.stringify(JSON.parse(header), null, 1)
+    expect(parseRequest([buf(spaced), work])).toEqual(again)
+  })
+
   it('rejects malformed requests with a reason', () => {
     const header = encodeHeader('lab-1', 1, 1, 'at-most-once', 0)
     const work = buf('{"op":"work","ms":0}')

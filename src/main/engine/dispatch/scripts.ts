@@ -24,3 +24,9 @@ export function luaScript(name: string): string {
 
 /** markAndApply-2.lua: the exactly-once-atomic step (mark + effect). */
 export const MARK_AND_APPLY = 'markAndApply-2.lua'
+
+/**
+ * markAndApplyBatch-n.lua: markAndApply-2 for a burst of epochs in one call (KEYS = effects, then
+ * one mark per epoch), atomic per epoch.
+ */
+export const MARK_AND_APPLY_BATCH = 'markAndApplyBatch-n.lua'

@@ -102,7 +102,8 @@ export class BestEffortLedger implements EventStore {
   #schedule(): void {
     if (this.#writing !== null || this.#client === null || this.#changed.size === 0) return
     const client = this.#client
-    this.#writing = (async (): Promise<void> => {
+    // `finally` runs after the assignment even when the body throws synchronously.
+    const write = async (): Promise<void> => {
       try {
         while (this.#changed.size > 0) {
           const batch = [...this.#changed]
@@ -120,9 +121,10 @@ export class BestEffortLedger implements EventStore {
         }
       } catch (err) {
         this.#onError(err instanceof Error ? err : new Error(String(err)))
-      } finally {
-        this.#writing = null
       }
-    })()
+    }
+    this.#writing = write().finally(() => {
+      this.#writing = null
+    })
   }
 }

@@ -32,6 +32,8 @@ export class RedisEventStore implements EventStore {
   /** consumer key → (seq → stream entry id) of the events this run appended. */
   readonly #ids = new Map<string, Map<number, string>>()
   readonly #known = new Set<string>()
+  /** Entry ids read by `load`, deleted by `dropLoaded` once the events are queued again. */
+  readonly #loaded = new Map<string, string[]>()
   #next = 0
   #pending = 0
   #errors = 0
@@ -129,6 +131,10 @@ export class RedisEventStore implements EventStore {
   async load(consumer: string): Promise<StoredEvent[]> {
     const entries = await this.#client.xrange(this.#keys.events(consumer), '-', '+')
     const events: StoredEvent[] = []
+    this.#loaded.set(
+      consumer,
+      entries.map(([id]) => id)
+    )
     for (const [, fields] of entries) {
       const json = fields[fields.indexOf('e') + 1]
       if (json === undefined) continue
@@ -144,6 +150,17 @@ export class RedisEventStore implements EventStore {
   /** @returns the consumer keys that have a stream */
   async consumers(): Promise<string[]> {
     return this.#client.smembers(this.#keys.consumers)
+  }
+
+  /**
+   * Deletes the entries `load` returned (they were re-queued and re-appended under new ids). Done
+   * after the re-append, so a crash in between leaves duplicates, never a loss.
+   */
+  dropLoaded(consumer: string): void {
+    const ids = this.#loaded.get(consumer) ?? []
+    this.#loaded.delete(consumer)
+    this.#known.add(consumer)
+    if (ids.length > 0) this.#track(this.#client.xdel(this.#keys.events(consumer), ...ids))
   }
 
   /** Deletes a consumer's stream whatever the detach state (restore, orphan clean-up). */

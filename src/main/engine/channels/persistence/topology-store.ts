@@ -130,7 +130,10 @@ export class TopologyStore {
 
   #schedule(): void {
     if (this.#writing !== null || this.#dirty.size === 0) return
-    this.#writing = (async (): Promise<void> => {
+    // `finally` runs after the assignment even when the body throws synchronously.
+    const write = async (): Promise<void> => {
+      // Build after the current turn: never inside a model callback, and changes coalesce.
+      await new Promise((resolve) => setImmediate(resolve))
       try {
         while (this.#dirty.size > 0 && !this.#detached) {
           const ids = [...this.#dirty]
@@ -145,9 +148,11 @@ export class TopologyStore {
         }
       } catch (err) {
         this.#onError(err instanceof Error ? err : new Error(String(err)))
-      } finally {
-        this.#writing = null
       }
-    })()
+    }
+    this.#writing = write().finally(() => {
+      this.#writing = null
+      if (this.#dirty.size > 0 && !this.#detached) this.#schedule()
+    })
   }
 }

@@ -31,7 +31,11 @@ export type PushHandler = (proxy: ProxyRefJson, events: JsonValue[]) => void | P
 /** The channel polls one of this client's pull-supplier proxies: return 0..max events. */
 export type PollHandler = (proxy: ProxyRefJson, max: number) => JsonValue[] | Promise<JsonValue[]>
 /** offer_change / subscription_change / disconnected notices. */
-export type NoticeHandler = (notice: { op: string; proxy: ProxyRefJson; [key: string]: unknown }) => void
+export type NoticeHandler = (notice: {
+  op: string
+  proxy: ProxyRefJson
+  [key: string]: unknown
+}) => void
 
 export interface ChannelsClientOptions {
   /** Shown in the lab's remote client list. */
@@ -58,7 +62,10 @@ export class ChannelsClient {
   readonly #socket: Dealer
   readonly #queue: SendQueue
   readonly #opts: ChannelsClientOptions
-  readonly #pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout }>()
+  readonly #pending = new Map<
+    number,
+    { resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout }
+  >()
   #nextId = 1
   #ping: NodeJS.Timeout | null = null
   #closed = false
@@ -77,7 +84,10 @@ export class ChannelsClient {
     socket.connect(endpoint)
     const client = new ChannelsClient(socket, opts)
     void client.#receive()
-    const hello = await client.request<{ session: string }>('hello', opts.name ? { name: opts.name } : {})
+    const hello = await client.request<{ session: string }>(
+      'hello',
+      opts.name ? { name: opts.name } : {}
+    )
     client.session = hello.session
     client.#ping = setInterval(
       () => void client.request('ping').catch(() => undefined),
@@ -94,7 +104,9 @@ export class ChannelsClient {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id)
-        reject(new RemoteChannelsError('TIMEOUT', `no answer to ${op} within ${this.#timeout()} ms`))
+        reject(
+          new RemoteChannelsError('TIMEOUT', `no answer to ${op} within ${this.#timeout()} ms`)
+        )
       }, this.#timeout())
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer })
       this.#send({ id, op, ...body })
@@ -143,7 +155,10 @@ export class ChannelsClient {
   }
 
   /** Blocking pull, answered when an event arrives or after `timeoutMs` (then `[]`). */
-  async pull(proxy: ProxyRefJson, opts: { max?: number; timeoutMs?: number } = {}): Promise<JsonValue[]> {
+  async pull(
+    proxy: ProxyRefJson,
+    opts: { max?: number; timeoutMs?: number } = {}
+  ): Promise<JsonValue[]> {
     const timeout = opts.timeoutMs ?? 10_000
     return (
       await this.request<{ events: JsonValue[] }>('pull', {
@@ -155,8 +170,12 @@ export class ChannelsClient {
   }
 
   async addFilter(proxy: ProxyRefJson, constraints: Partial<ConstraintExpJson>[]): Promise<number> {
-    const list = constraints.map((c) => ({ event_types: c.event_types ?? [], constraint_expr: c.constraint_expr ?? '' }))
-    return (await this.request<{ filter: number }>('add_filter', { proxy, constraints: list })).filter
+    const list = constraints.map((c) => ({
+      event_types: c.event_types ?? [],
+      constraint_expr: c.constraint_expr ?? ''
+    }))
+    return (await this.request<{ filter: number }>('add_filter', { proxy, constraints: list }))
+      .filter
   }
 
   async suspend(proxy: ProxyRefJson): Promise<void> {
@@ -167,11 +186,19 @@ export class ChannelsClient {
     await this.request('resume', { proxy })
   }
 
-  async offerChange(proxy: ProxyRefJson, added: EventTypeJson[], removed: EventTypeJson[] = []): Promise<void> {
+  async offerChange(
+    proxy: ProxyRefJson,
+    added: EventTypeJson[],
+    removed: EventTypeJson[] = []
+  ): Promise<void> {
     await this.request('offer_change', { proxy, added, removed })
   }
 
-  async subscriptionChange(proxy: ProxyRefJson, added: EventTypeJson[], removed: EventTypeJson[] = []): Promise<void> {
+  async subscriptionChange(
+    proxy: ProxyRefJson,
+    added: EventTypeJson[],
+    removed: EventTypeJson[] = []
+  ): Promise<void> {
     await this.request('subscription_change', { proxy, added, removed })
   }
 
@@ -221,7 +248,7 @@ export class ChannelsClient {
   }
 
   async #handle(msg: Record<string, unknown>): Promise<void> {
-    if (typeof msg.id === 'number' && ('ok' in msg)) {
+    if (typeof msg.id === 'number' && 'ok' in msg) {
       const pending = this.#pending.get(msg.id)
       if (pending === undefined) return
       this.#pending.delete(msg.id)
@@ -251,11 +278,11 @@ export class ChannelsClient {
         return
       }
       case 'try_pull': {
-        let events: JsonValue[] = []
+        let events: JsonValue[]
         try {
           events = (await this.#opts.onPoll?.(proxy, msg.max as number)) ?? []
         } catch {
-          events = []
+          events = [] // a failing supplier has nothing to give this time
         }
         this.#send({ op: 'try_pull_result', request: msg.request as number, events })
         return

@@ -53,7 +53,13 @@ describe('channels remote protocol', () => {
     }
     const info = lab.toInfo().remote.rejected
     expect(info.total).toBe(6)
-    expect(info.byReason).toEqual({ 'frame-count': 1, 'bad-json': 1, version: 1, 'unknown-op': 1, shape: 2 })
+    expect(info.byReason).toEqual({
+      'frame-count': 1,
+      'bad-json': 1,
+      version: 1,
+      'unknown-op': 1,
+      shape: 2
+    })
     await raw.send('{"v":1,"id":9,"op":"ping"}')
     expect(await answer(raw)).toMatchObject({ id: 9, ok: true })
   })
@@ -70,7 +76,10 @@ describe('channels remote protocol', () => {
   it('a remote supplier and a remote consumer exchange events; errors carry the CORBA code', async () => {
     await lab.execute(ChannelsCommandSchema.parse({ type: 'channels:create' }))
     const got: unknown[] = []
-    const consumer = await ChannelsClient.open(endpoint, { name: 'c', onPush: (_p, events) => void got.push(...events) })
+    const consumer = await ChannelsClient.open(endpoint, {
+      name: 'c',
+      onPush: (_p, events) => void got.push(...events)
+    })
     const supplier = await ChannelsClient.open(endpoint, { name: 's' })
     sockets.push(consumer, supplier)
     const cp = await consumer.obtain({ channel: 0, role: 'push-consumer', kind: 'any' })
@@ -93,7 +102,10 @@ describe('channels remote protocol', () => {
 
   it('remote pull consumers pull (blocking with timeout) and remote pull suppliers are polled', async () => {
     await lab.execute(
-      ChannelsCommandSchema.parse({ type: 'channels:create', qos: [{ name: 'OrderPolicy', value: 1 }] })
+      ChannelsCommandSchema.parse({
+        type: 'channels:create',
+        qos: [{ name: 'OrderPolicy', value: 1 }]
+      })
     )
     const queue: unknown[] = [{ a: 1 }, { a: 2 }]
     const supplier = await ChannelsClient.open(endpoint, {
