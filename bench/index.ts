@@ -2,7 +2,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { benchBullmq } from './bullmq-bench'
+import { benchChannels } from './channels-bench'
 import { benchDispatch, type BenchFigure } from './dispatch-bench'
+import { RedisHost } from '../src/main/engine/redis/redis-host'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 
 /**
  * `npm run bench`: every benchmark in one run; prints a table and writes bench/results.json
@@ -28,7 +32,7 @@ function table(title: string, rows: Record<string, BenchFigure>): void {
 async function main(): Promise<void> {
   process.stdout.write(
     `Flowlab bench on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}\n` +
-      `dispatch: ${MESSAGES} messages, ${WORKERS} worker processes × ${WORKER_CONCURRENCY} REP sockets, ` +
+      `dispatch: ${MESSAGES} messages, ${WORKERS} worker processes × ${WORKER_CONCURRENCY} concurrency (bursts), ` +
       `zero work; Redis and workers share this machine's cores.\n`
   )
   const dispatch = await benchDispatch({
@@ -51,12 +55,30 @@ async function main(): Promise<void> {
         `${(atomic / bull).toFixed(2)}× BullMQ at the same concurrency (goal ≥ 2×)\n`
     )
   }
+  // Channels: events/s through one channel to 1, 10 and 100 consumers.
+  const dataDir = mkdtempSync(join(tmpdir(), 'flowlab-bench-channels-'))
+  const redis = new RedisHost({ dataDir })
+  await redis.start()
+  let channels: Record<string, { eventsPerSec: number; p50Ms: number; p99Ms: number }>
+  try {
+    channels = await benchChannels(redis)
+  } finally {
+    await redis.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+  process.stdout.write('\nchannels (events/s through one channel)\n')
+  for (const [name, f] of Object.entries(channels)) {
+    process.stdout.write(
+      `${name.padEnd(36)}${String(f.eventsPerSec).padStart(10)}${f.p50Ms.toFixed(2).padStart(10)}${f.p99Ms.toFixed(2).padStart(10)}\n`
+    )
+  }
   const previous: Record<string, unknown> = existsSync(RESULTS)
     ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>)
     : {}
   const results = {
     ...previous,
     dispatch,
+    channels,
     meta: {
       at: new Date().toISOString(),
       cores: cpus().length,
