@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { launchChromium, openPage } from '../helpers/chromium'
-import { startConsole, type ConsoleProcess } from '../helpers/console-process'
+import { describe, expect, it } from 'vitest'
+import { openPage } from '../helpers/chromium'
+import { useConsoleSession } from '../helpers/console-session'
 import { ChannelsPage } from './pages/channels-page'
 import { ConsolePage } from './pages/console-page'
 
 describe('the Channels panel', () => {
-  let app: ConsoleProcess
-  let chromium: { browser: Browser; close(): Promise<void> }
-
-  beforeAll(async () => {
-    app = await startConsole()
-    chromium = await launchChromium()
-  })
-  afterAll(async () => {
-    await chromium?.close()
-    await app?.stop()
-  })
+  const session = useConsoleSession()
 
   it('filters per consumer: $priority > 3 lets 4 and 5 through, the other consumer gets all five', async () => {
-    const { page, context, errors } = await openPage(chromium.browser, app.url)
+    const { page, context, errors } = await openPage(session.browser, session.app.url)
     await new ConsolePage(page).waitForShell()
     const channels = new ChannelsPage(page)
     await channels.open()

@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import type { Browser } from 'playwright-core'
-import { launchChromium, openPage } from '../helpers/chromium'
-import { startConsole, type ConsoleProcess } from '../helpers/console-process'
+import { openPage } from '../helpers/chromium'
+import { useConsoleSession } from '../helpers/console-session'
 import { ConsolePage } from './pages/console-page'
 
 describe('the browser console', () => {
-  let app: ConsoleProcess
-  let chromium: { browser: Browser; close(): Promise<void> }
-
-  beforeAll(async () => {
-    app = await startConsole()
-    chromium = await launchChromium()
-  })
-  afterAll(async () => {
-    await chromium?.close()
-    await app?.stop()
-  })
+  const session = useConsoleSession()
 
   it('shows the shell with Redis up; Kill Redis shows it down and Restart brings it back', async () => {
-    const { page, context, errors } = await openPage(chromium.browser, app.url)
+    const { page, context, errors } = await openPage(session.browser, session.app.url)
     const console = new ConsolePage(page)
     await console.waitForShell()
     await console.expectLive()
@@ -40,20 +29,20 @@ describe('the browser console', () => {
   })
 
   it('refuses the page without the token (401)', async () => {
-    const bare = await fetch(`${app.origin}/`)
+    const bare = await fetch(`${session.app.origin}/`)
     expect(bare.status).toBe(401)
-    const wrong = await fetch(`${app.origin}/?token=not-the-token`)
+    const wrong = await fetch(`${session.app.origin}/?token=not-the-token`)
     expect(wrong.status).toBe(401)
-    const asset = await fetch(`${app.origin}/assets/anything.js`)
+    const asset = await fetch(`${session.app.origin}/assets/anything.js`)
     expect(asset.status).toBe(401)
-    const ok = await fetch(app.url)
+    const ok = await fetch(session.app.url)
     expect(ok.status).toBe(200)
     expect(ok.headers.get('content-security-policy')).toContain("script-src 'self'")
   })
 
   it('refuses the WebSocket without the token', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const ws = new WebSocket(`${app.origin.replace('http', 'ws')}/ws`)
+      const ws = new WebSocket(`${session.app.origin.replace('http', 'ws')}/ws`)
       ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
       ws.on('open', () => reject(new Error('opened without a token')))
       ws.on('error', () => undefined)
@@ -63,9 +52,12 @@ describe('the browser console', () => {
 
   it('refuses a WebSocket from another origin even with the token', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const ws = new WebSocket(`${app.origin.replace('http', 'ws')}/ws?token=${app.token}`, {
-        headers: { Origin: 'http://evil.example' }
-      })
+      const ws = new WebSocket(
+        `${session.app.origin.replace('http', 'ws')}/ws?token=${session.app.token}`,
+        {
+          headers: { Origin: 'http://evil.example' }
+        }
+      )
       ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
       ws.on('open', () => reject(new Error('opened from a foreign origin')))
       ws.on('error', () => undefined)

@@ -1,26 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { freePort } from '../../src/main/engine/redis/free-port'
-import { launchChromium, openPage } from '../helpers/chromium'
-import { startConsole, type ConsoleProcess } from '../helpers/console-process'
+import { openPage } from '../helpers/chromium'
+import { useConsoleSession } from '../helpers/console-session'
 import { ConsolePage } from './pages/console-page'
 import { DispatchPage } from './pages/dispatch-page'
 
 describe('the Dispatch panel', () => {
-  let app: ConsoleProcess
-  let chromium: { browser: Browser; close(): Promise<void> }
-
-  beforeAll(async () => {
-    app = await startConsole()
-    chromium = await launchChromium()
-  })
-  afterAll(async () => {
-    await chromium?.close()
-    await app?.stop()
-  })
+  const session = useConsoleSession()
 
   it('runs, crashes a worker on a button, shows the crash, the re-sends and the verdict', async () => {
-    const { page, context, errors } = await openPage(chromium.browser, app.url)
+    const { page, context, errors } = await openPage(session.browser, session.app.url)
     await new ConsolePage(page).waitForShell()
     const dispatch = new DispatchPage(page)
     await dispatch.open()

@@ -1,35 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { launchChromium, openPage } from '../helpers/chromium'
-import { startConsole, type ConsoleProcess } from '../helpers/console-process'
+import { afterAll, describe, expect, it } from 'vitest'
+import { openPage } from '../helpers/chromium'
+import { useConsoleSession } from '../helpers/console-session'
 import { pathWithoutRedis, tempDir } from '../helpers/temp-dir'
 import { ConsolePage } from './pages/console-page'
 
 describe('without redis-server', () => {
   const dir = tempDir()
-  let app: ConsoleProcess
-  let chromium: { browser: Browser; close(): Promise<void> }
-
-  beforeAll(async () => {
-    app = await startConsole({
-      env: { PATH: pathWithoutRedis(dir.path), REDIS_SERVER_BIN: '', REDIS_URL: '' }
-    })
-    chromium = await launchChromium()
+  const session = useConsoleSession({
+    env: { PATH: pathWithoutRedis(dir.path), REDIS_SERVER_BIN: '', REDIS_URL: '' }
   })
-  afterAll(async () => {
-    await chromium?.close()
-    await app?.stop()
-    dir.remove()
-  })
+  afterAll(() => dir.remove())
 
   it('starts, says what is missing and how to install it', () => {
-    expect(app.output()).toMatch(/redis-server was not found/)
-    expect(app.output()).toContain('sudo apt-get install redis-server')
-    expect(app.output()).toContain('brew install redis')
+    expect(session.app.output()).toMatch(/redis-server was not found/)
+    expect(session.app.output()).toContain('sudo apt-get install redis-server')
+    expect(session.app.output()).toContain('brew install redis')
   })
 
   it('stays usable in the browser and shows the install commands', async () => {
-    const { page, context, errors } = await openPage(chromium.browser, app.url)
+    const { page, context, errors } = await openPage(session.browser, session.app.url)
     const console = new ConsolePage(page)
     await console.waitForShell()
     await console.expectLive()

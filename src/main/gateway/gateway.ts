@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { ClientMessageSchema, ErrorCode, type Result, type ServerMessage } from '@shared/contract'
+import { CONTENT_SECURITY_POLICY } from '@shared/csp'
 import type { Engine } from '../engine'
 import { readStatic } from './static-files'
 import { newToken, tokenMatches } from './token'
@@ -141,7 +142,7 @@ export class Gateway {
     const headers: Record<string, string | string[]> = {
       'Content-Type': file.type,
       'Cache-Control': 'no-store',
-      'Content-Security-Policy': CONSOLE_CSP
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY
     }
     if (url.searchParams.has('token')) {
       headers['Set-Cookie'] = `${TOKEN_COOKIE}=${this.token}; HttpOnly; SameSite=Strict; Path=/`
@@ -202,20 +203,3 @@ function invalid(message: string, field?: string): Result<never> {
       : { code: ErrorCode.InvalidMessage, message }
   }
 }
-
-/**
- * The console's Content-Security-Policy: only this origin's scripts, styles and sockets; no
- * inline script, no eval, no framing. React sets styles through the CSSOM, which CSP allows.
- */
-export const CONSOLE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'"
-].join('; ')

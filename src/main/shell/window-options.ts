@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import type { BrowserWindowConstructorOptions } from 'electron'
+import { CONTENT_SECURITY_POLICY } from '@shared/csp'
 
 /**
  * Every BrowserWindow Flowlab opens uses these web preferences; a unit test asserts them. The
@@ -31,19 +32,5 @@ export function secureWindowOptions(preloadDir: string): BrowserWindowConstructo
   }
 }
 
-/**
- * The desktop window's Content-Security-Policy, sent as a response header for every page it loads
- * (the renderer's index.html carries the same policy in a meta tag).
- */
-export const DESKTOP_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'"
-].join('; ')
+/** The desktop window's Content-Security-Policy: the same policy the browser console sends. */
+export const DESKTOP_CSP = CONTENT_SECURITY_POLICY
