@@ -32,7 +32,16 @@ export interface ErrorInfo {
   field?: string
   /** Every validation issue, for the log and for forms. */
   issues?: { field: string; message: string }[]
+  /**
+   * Domain detail that a caller may branch on, plain JSON. The Channels lab puts the CORBA
+   * exception or constraint error here as `notifyCode` (e.g. `AlreadyConnected`, `UnsupportedQoS`,
+   * `InvalidConstraint`), with `column` for a constraint syntax error.
+   */
+  details?: ErrorDetails
 }
+
+/** Extra, machine-readable facts about an error; values are JSON scalars. */
+export type ErrorDetails = Record<string, string | number | boolean | null>
 
 /** Every call resolves to this envelope; the transports never reject with a bare error. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo }
@@ -41,22 +50,27 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo }
 export class EngineError extends Error {
   readonly code: ErrorCode
   readonly field: string | undefined
+  readonly details: ErrorDetails | undefined
 
   constructor(info: ErrorInfo) {
     super(info.message)
     this.name = 'EngineError'
     this.code = info.code
     this.field = info.field
+    this.details = info.details
   }
 }
 
 /** An error the engine raises on purpose; converted to {@link ErrorInfo} at the door. */
 export class CommandError extends Error {
   readonly code: ErrorCode
+  /** Copied to {@link ErrorInfo.details} at the door. */
+  readonly details: ErrorDetails | undefined
 
-  constructor(code: ErrorCode, message: string) {
+  constructor(code: ErrorCode, message: string, details?: ErrorDetails) {
     super(message)
     this.name = 'CommandError'
     this.code = code
+    this.details = details
   }
 }

@@ -4,7 +4,7 @@ import type { DispatchInfo, DispatchSettings } from '@shared/contract/dispatch'
 import { EpochFlag, EpochState, type EpochLedger } from './epoch-ledger'
 import type { DispatchKeys } from './keys'
 import { encodeHeader, parseReply, type RejectReason } from './protocol'
-import { SendQueue } from './send-queue'
+import { SendQueue } from '../zmq/send-queue'
 
 /** Entries of `rcvd_msgs` kept for display (the count is exact). */
 const RCVD_RECENT_MAX = 200

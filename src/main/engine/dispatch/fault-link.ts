@@ -1,7 +1,7 @@
 import { Dealer, Router } from 'zeromq'
 import type { LinkDirection, LinkDirectionInfo, LinkRule } from '@shared/contract/dispatch'
 import { peekEpoch, type RejectReason } from './protocol'
-import { SendQueue } from './send-queue'
+import { SendQueue } from '../zmq/send-queue'
 
 /** Fault trace events are summarised per direction at most this often (the trace cannot flood). */
 export const LINK_TRACE_INTERVAL_MS = 100

@@ -8,7 +8,7 @@ import type {
   PropertyJson,
   ProxyRefJson
 } from '@shared/contract/channels'
-import { SendQueue } from '../../dispatch/send-queue'
+import { SendQueue } from '../../zmq/send-queue'
 
 /** A request without an answer within this time fails (the lab may be down). */
 export const CLIENT_REQUEST_TIMEOUT_MS = 10_000

@@ -8,7 +8,7 @@ import {
   type ProxyRefJson,
   type RemoteClientInfo
 } from '@shared/contract/channels'
-import { SendQueue } from '../../dispatch/send-queue'
+import { SendQueue } from '../../zmq/send-queue'
 import type { ChannelEvent, EventType, JsonValue, StructuredEvent } from '../event'
 import { channelEventFromJson } from '../event-json'
 import {
