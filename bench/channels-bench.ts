@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
-import { ChannelsCommandSchema, type ChannelsCommandInput } from '@shared/contract/channels'
+import { ChannelsCommandSchema, type ChannelsCommandInput } from '@shared/contract/labs/channels'
 import { ChannelsLab } from '../src/main/engine/channels/channels-lab'
 import type { StructuredEvent } from '../src/main/engine/channels/event'
 import { ClientType, type EventChannel } from '../src/main/engine/channels/model'

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
-import type { ChannelsCommandInput, ChannelsInfo } from '@shared/contract/channels'
+import type { ChannelsCommandInput, ChannelsInfo } from '@shared/contract/labs/channels'
 
 export const ROOT = resolve(__dirname, '..', '..')
 const HOST_MAIN = join(ROOT, 'test', 'helpers', 'channels-host-main.ts')

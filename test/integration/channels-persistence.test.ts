@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import type { JsonValue, ProxyRefJson } from '@shared/contract/channels'
+import type { JsonValue, ProxyRefJson } from '@shared/contract/labs/channels'
 import { ChannelsClient } from '../../src/main/engine/channels/remote/client'
 import { freePort } from '../../src/main/engine/redis/free-port'
 import { tempDir } from '../helpers/temp-dir'

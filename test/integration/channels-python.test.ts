@@ -6,7 +6,7 @@ import {
   ChannelsCommandSchema,
   type ChannelsCommandInput,
   type JsonValue
-} from '@shared/contract/channels'
+} from '@shared/contract/labs/channels'
 import { ChannelsLab } from '../../src/main/engine/channels/channels-lab'
 import { ChannelsClient } from '../../src/main/engine/channels/remote/client'
 import { freePort } from '../../src/main/engine/redis/free-port'

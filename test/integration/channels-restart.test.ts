@@ -4,7 +4,7 @@ import {
   ChannelsCommandSchema,
   type ChannelsCommandInput,
   type JsonValue
-} from '@shared/contract/channels'
+} from '@shared/contract/labs/channels'
 import { ChannelsLab } from '../../src/main/engine/channels/channels-lab'
 import { RedisHost } from '../../src/main/engine/redis/redis-host'
 import { tempDir } from '../helpers/temp-dir'

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DISPATCH_INFO_LIST_MAX } from '@shared/contract/dispatch'
+import { DISPATCH_INFO_LIST_MAX } from '@shared/contract/labs/dispatch'
 import type { RedisHost } from '../../src/main/engine/redis/redis-host'
 import { runJson, startRedis } from './dispatch-harness'
 

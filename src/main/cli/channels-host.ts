@@ -1,8 +1,8 @@
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
-import { ChannelsCommandSchema } from '@shared/contract/channels'
-import { ChannelsLab } from '../engine/channels/channels-lab'
-import { RedisHost } from '../engine/redis/redis-host'
+import { ErrorCode } from '@shared/contract'
+import { channelsLab, channelsLabOf } from '../engine/channels'
+import { createEngine } from '../engine/engine'
 import type { CliIo } from './io'
 import { defaultDataDir } from './paths'
 
@@ -40,27 +40,34 @@ export async function runChannelsHost(argv: string[], io: CliIo): Promise<number
     io.stdout(USAGE)
     return 0
   }
-  const redis = new RedisHost({
+  const engine = createEngine({
     dataDir: values['data-dir'] ?? defaultDataDir(io.env),
-    url: io.env.REDIS_URL || undefined,
-    env: io.env
-  })
-  await redis.start()
-  const lab = new ChannelsLab({
-    redis,
-    emit: () => undefined,
-    endpoint: values.endpoint ?? null,
-    ...(values.prefix ? { prefix: values.prefix } : {})
+    door: 'cli',
+    redisUrl: io.env.REDIS_URL || undefined,
+    env: io.env,
+    labDefinitions: [channelsLab],
+    labs: {
+      channels: {
+        endpoint: values.endpoint ?? null,
+        ...(values.prefix ? { prefix: values.prefix } : {})
+      }
+    }
   })
   try {
-    await lab.start()
+    await engine.start()
   } catch (err) {
     io.stderr(`flowlab channels-host: ${(err as Error).message}`)
-    await redis.close()
+    await engine.close()
     return 1
   }
+  const lab = channelsLabOf(engine)
   io.stdout(
-    JSON.stringify({ ready: true, endpoint: lab.endpoint, pid: process.pid, redis: redis.status })
+    JSON.stringify({
+      ready: true,
+      endpoint: lab.endpoint,
+      pid: process.pid,
+      redis: engine.redis.status
+    })
   )
   let stop: () => void = () => undefined
   const stopped = new Promise<void>((resolve) => (stop = resolve))
@@ -70,32 +77,21 @@ export async function runChannelsHost(argv: string[], io: CliIo): Promise<number
   lines.on('line', (line) => {
     void answer(line).then((out) => io.stdout(JSON.stringify(out)))
   })
+  // The doors' envelope and error table: every command goes through the engine's validation.
   const answer = async (line: string): Promise<unknown> => {
-    let id: unknown = null
+    let msg: { id?: unknown; info?: boolean; command?: unknown }
     try {
-      const msg = JSON.parse(line) as { id?: unknown; info?: boolean; command?: unknown }
-      id = msg.id ?? null
-      if (msg.info) return { id, ok: true, value: lab.toInfo() }
-      const parsed = ChannelsCommandSchema.safeParse(msg.command)
-      if (!parsed.success) {
-        return { id, ok: false, error: { code: 'invalid_command', message: parsed.error.message } }
-      }
-      return { id, ok: true, value: (await lab.execute(parsed.data)) ?? null }
+      msg = JSON.parse(line) as typeof msg
     } catch (err) {
-      const code = (err as { code?: unknown }).code
-      return {
-        id,
-        ok: false,
-        error: {
-          code: typeof code === 'string' ? code : 'internal',
-          message: (err as Error).message
-        }
-      }
+      const error = { code: ErrorCode.InvalidMessage, message: (err as Error).message }
+      return { id: null, ok: false, error }
     }
+    const id = msg.id ?? null
+    if (msg.info) return { id, ok: true, value: lab.toInfo() }
+    return { id, ...(await engine.execute(msg.command)) }
   }
   await stopped
   lines.close()
-  await lab.close()
-  await redis.close()
+  await engine.close()
   return 0
 }

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { CommandError } from '@shared/contract'
 import {
   CRASH_POINTS,
+  DispatchCommandType,
   DISPATCH_DEFAULT_ENDPOINT,
   LAB_ID_PATTERN,
   SEMANTICS,
@@ -13,9 +13,10 @@ import {
   type DispatchReport,
   type DispatchSettingsInput,
   type Semantics
-} from '@shared/contract/dispatch'
-import { DispatchLab } from '../engine/dispatch/dispatch-lab'
-import { RedisHost } from '../engine/redis/redis-host'
+} from '@shared/contract/labs/dispatch'
+import { dispatchLab, dispatchLabOf, type DispatchLab } from '../engine/dispatch'
+import { createEngine } from '../engine/engine'
+import type { RedisHost } from '../engine/redis/redis-host'
 import type { CliIo } from './io'
 
 /** The progress bar is redrawn this often on a terminal. */
@@ -215,26 +216,29 @@ export async function runDispatchCommand(
     return 0
   }
   const { settings, json } = parsed
-  let dataDir: string | null = null
-  let redis = opts.redis
-  const ownRedis = !redis
-  const lab = { current: null as DispatchLab | null }
+  const dataDir = mkdtempSync(join(tmpdir(), 'flowlab-run-'))
+  const engine = createEngine({
+    dataDir,
+    door: 'cli',
+    redisUrl: parsed.redisUrl,
+    env: io.env,
+    redisPersistence: !parsed.noPersistence,
+    ...(opts.redis ? { sharedRedis: opts.redis } : {}),
+    labDefinitions: [dispatchLab],
+    labs: { dispatch: settings.workers === 0 ? { telemetryEndpoint: 'tcp://127.0.0.1:*' } : {} },
+    onTrace: (event) => {
+      if (!json && event.level === 'error' && event.source === dispatchLab.id) {
+        io.stderr(`flowlab run: ${event.message}`)
+      }
+    }
+  })
   const cleanup = async (): Promise<void> => {
-    await lab.current?.close().catch(() => undefined)
-    if (ownRedis) await redis?.close().catch(() => undefined)
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+    await engine.close().catch(() => undefined)
+    rmSync(dataDir, { recursive: true, force: true })
   }
   try {
-    if (!redis) {
-      dataDir = mkdtempSync(join(tmpdir(), 'flowlab-run-'))
-      redis = new RedisHost({
-        dataDir,
-        url: parsed.redisUrl,
-        env: io.env,
-        persistence: !parsed.noPersistence
-      })
-      await redis.start()
-    }
+    await engine.start()
+    const redis = engine.redis
     if (redis.status !== 'up') {
       const info = redis.toInfo()
       io.stderr(
@@ -249,26 +253,15 @@ export async function runDispatchCommand(
       (process.stderr.isTTY
         ? { isTTY: true, write: (t: string) => void process.stderr.write(t) }
         : null)
-    const dispatch = new DispatchLab({
-      redis,
-      emit: (type, level, message) => {
-        if (!json && level === 'error') io.stderr(`flowlab run: ${message}`)
-        void type
-      },
-      telemetryEndpoint: settings.workers === 0 ? 'tcp://127.0.0.1:*' : undefined
-    })
-    lab.current = dispatch
+    const dispatch = dispatchLabOf(engine)
     let interrupted = false
     io.onShutdown(() => {
       interrupted = true
-      void dispatch.stop()
+      void engine.execute({ type: DispatchCommandType.Stop })
     })
-    try {
-      await dispatch.start(settings)
-    } catch (err) {
-      io.stderr(
-        `flowlab run: ${err instanceof CommandError ? err.message : (err as Error).message}`
-      )
+    const started = await engine.execute({ type: DispatchCommandType.Start, settings })
+    if (!started.ok) {
+      io.stderr(`flowlab run: ${started.error.message}`)
       await cleanup()
       return 2
     }

@@ -4,7 +4,7 @@ import {
   DISPATCH_DEFAULT_ENDPOINT,
   LAB_ID_PATTERN,
   type CrashPoint
-} from '@shared/contract/dispatch'
+} from '@shared/contract/labs/dispatch'
 import { WorkerRuntime } from '../engine/dispatch/worker-runtime'
 import type { CliIo } from './io'
 

@@ -1,34 +1,43 @@
+import { join } from 'node:path'
 import {
-  CHANNELS_DEFAULT_ENDPOINT,
   CommandError,
   CommandType,
-  DispatchCommandType,
   ErrorCode,
   parseCommand,
   SNAPSHOT_INTERVAL_MS,
   TraceSource,
   type Command,
+  type CoreCommand,
   type Frame,
-  type LabInfo,
+  type LabInfos,
   type Problem,
   type Result,
   type Snapshot,
   type TraceData,
+  type TraceEvent,
   type TraceLevel
 } from '@shared/contract'
-import { ChannelsLab } from './channels/channels-lab'
-import { DispatchLab } from './dispatch/dispatch-lab'
 import { FrameStream } from './frame-stream'
+import type { Lab, LabDefinition } from './lab'
+import { LAB_DEFINITIONS } from './labs'
 import { RedisHost } from './redis/redis-host'
+import { redisProblems } from './redis-problems'
 import { TraceLog } from './trace/trace-log'
 
 export interface EngineConfig {
   /** Folder for everything the engine keeps on disk (the managed Redis lives below it). */
   dataDir: string
   /** Which door serves the UI, shown in the snapshot. */
-  door: 'desktop' | 'browser'
+  door: 'desktop' | 'browser' | 'cli'
   /** Use this Redis instead of starting one (REDIS_URL). */
   redisUrl?: string | undefined
+  /** AOF persistence of the managed redis-server at start (default on). */
+  redisPersistence?: boolean
+  /**
+   * An already started Redis host to share (tests and benches that run many engines against one
+   * server); the engine then neither starts nor closes it, and `redisUrl` is ignored.
+   */
+  sharedRedis?: RedisHost
   /** Environment to find programs in (PATH, REDIS_SERVER_BIN); defaults to process.env. */
   env?: NodeJS.ProcessEnv
   /** App version shown in the UI. */
@@ -36,10 +45,14 @@ export interface EngineConfig {
   /** Snapshot cadence; tests may lower it. */
   snapshotIntervalMs?: number
   /**
-   * Where remote channel clients connect (docs/CHANNELS-PROTOCOL.md). Default
-   * CHANNELS_DEFAULT_ENDPOINT; when that port is taken a free one is used (and said); null = none.
+   * Settings per lab id, handed unparsed to that lab (each lab documents its own, e.g.
+   * `channels: { endpoint }`). Labs not named here get `{}`.
    */
-  channelsEndpoint?: string | null
+  labs?: Readonly<Record<string, Readonly<Record<string, unknown>>>>
+  /** Called with every trace event as it is emitted (headless commands print some of them). */
+  onTrace?: (event: TraceEvent) => void
+  /** The labs to run; defaults to every lab in the registry (`labs.ts`). Tests add their own. */
+  labDefinitions?: readonly LabDefinition[]
 }
 
 /** A live frame subscription: ack each frame after rendering it; close to stop. */
@@ -65,18 +78,12 @@ export interface Engine {
   subscribe(send: (frame: Frame) => void): FrameSubscription
   /** The Redis host, for labs and tests inside the main process. */
   readonly redis: RedisHost
-  /** The Dispatch lab, for the CLI and tests inside the main process. */
-  readonly dispatch: DispatchLab
-  /** The Channels lab, for tests inside the main process. */
-  readonly channels: ChannelsLab
+  /**
+   * A running lab by id, for the CLI and tests inside the main process (each lab folder exports a
+   * typed accessor, e.g. `dispatchLabOf(engine)`); undefined for an id the engine does not run.
+   */
+  lab(id: string): Lab | undefined
 }
-
-const LABS: LabInfo[] = [
-  { id: 'dispatch', title: 'Dispatch', status: 'ready' },
-  { id: 'channels', title: 'Channels', status: 'ready' },
-  { id: 'cache', title: 'Cache', status: 'coming' },
-  { id: 'cluster', title: 'Cluster', status: 'coming' }
-]
 
 /** Creates the engine: the one composition root that both doors and the CLI use. */
 export function createEngine(config: EngineConfig): Engine {
@@ -85,8 +92,8 @@ export function createEngine(config: EngineConfig): Engine {
 
 class FlowlabEngine implements Engine {
   readonly redis: RedisHost
-  readonly dispatch: DispatchLab
-  #channels: ChannelsLab
+  /** The labs, by id, in registry order (start order; closed in reverse). */
+  readonly #labs = new Map<string, Lab>()
   readonly #config: EngineConfig
   readonly #trace = new TraceLog()
   readonly #streams = new Set<FrameStream>()
@@ -100,50 +107,32 @@ class FlowlabEngine implements Engine {
 
   constructor(config: EngineConfig) {
     this.#config = config
-    this.redis = new RedisHost({
-      dataDir: config.dataDir,
-      url: config.redisUrl,
-      env: config.env ?? process.env,
-      onTrace: (type, level, message, data) =>
-        this.#emit(TraceSource.Redis, type, level, message, data)
-    })
-    this.dispatch = new DispatchLab({
-      redis: this.redis,
-      emit: (type, level, message, data) =>
-        this.#emit(TraceSource.Dispatch, type, level, message, data)
-    })
-    this.#channels = this.#newChannelsLab(config.channelsEndpoint)
-  }
-
-  get channels(): ChannelsLab {
-    return this.#channels
-  }
-
-  #newChannelsLab(endpoint: string | null | undefined): ChannelsLab {
-    return new ChannelsLab({
-      redis: this.redis,
-      endpoint: endpoint === undefined ? CHANNELS_DEFAULT_ENDPOINT : endpoint,
-      emit: (type, level, message, data) =>
-        this.#emit(TraceSource.Channels, type, level, message, data)
-    })
-  }
-
-  /** Starts the Channels lab; if its usual port is taken, on a free one instead (and says so). */
-  async #startChannels(): Promise<void> {
-    try {
-      await this.#channels.start()
-    } catch (err) {
-      if (this.#config.channelsEndpoint !== undefined) throw err
-      await this.#channels.close().catch(() => undefined)
-      this.#emit(
-        TraceSource.Channels,
-        'endpoint-busy',
-        'warn',
-        `${CHANNELS_DEFAULT_ENDPOINT} is not available (${(err as Error).message}); remote clients use a free port instead`
-      )
-      this.#channels = this.#newChannelsLab('tcp://127.0.0.1:0')
-      await this.#channels.start()
+    this.redis =
+      config.sharedRedis ??
+      new RedisHost({
+        dataDir: config.dataDir,
+        url: config.redisUrl,
+        env: config.env ?? process.env,
+        ...(config.redisPersistence === undefined ? {} : { persistence: config.redisPersistence }),
+        onTrace: (type, level, message, data) =>
+          this.#emit(TraceSource.Redis, type, level, message, data)
+      })
+    for (const definition of config.labDefinitions ?? LAB_DEFINITIONS) {
+      if (this.#labs.has(definition.id)) throw new Error(`lab '${definition.id}' registered twice`)
+      const lab = definition.create({
+        redis: this.redis,
+        emit: (type, level, message, data) =>
+          this.#emit(definition.id as TraceSource, type, level, message, data),
+        dataDir: join(config.dataDir, 'labs', definition.id),
+        now: Date.now,
+        settings: config.labs?.[definition.id] ?? {}
+      })
+      this.#labs.set(definition.id, lab)
     }
+  }
+
+  lab(id: string): Lab | undefined {
+    return this.#labs.get(id)
   }
 
   async start(): Promise<void> {
@@ -155,8 +144,8 @@ class FlowlabEngine implements Engine {
       this.#config.snapshotIntervalMs ?? SNAPSHOT_INTERVAL_MS
     )
     this.#timer.unref()
-    await this.redis.start()
-    await this.#startChannels()
+    if (!this.#config.sharedRedis) await this.redis.start()
+    for (const lab of this.#labs.values()) await lab.start()
     this.#emit(TraceSource.Engine, 'started', 'info', 'engine started')
   }
 
@@ -167,15 +156,19 @@ class FlowlabEngine implements Engine {
       for (const stream of this.#streams) stream.close()
       this.#streams.clear()
       await this.#queue.catch(() => undefined)
-      // Workers first (they talk to Redis), then Redis; each cleanup runs even if one fails.
-      await this.dispatch.close().catch(() => undefined)
-      await this.#channels.close().catch(() => undefined)
-      await this.redis.close()
+      // Labs first, last started first (their workers talk to Redis), then Redis; each cleanup
+      // runs even if one fails.
+      for (const lab of [...this.#labs.values()].reverse()) {
+        await lab.close().catch(() => undefined)
+      }
+      if (!this.#config.sharedRedis) await this.redis.close()
     })()
     return this.#closing
   }
 
   getSnapshot(): Snapshot {
+    const labs: Record<string, unknown> = {}
+    for (const [id, lab] of this.#labs) labs[id] = lab.toInfo()
     return {
       tick: this.#tick,
       at: Date.now(),
@@ -186,9 +179,8 @@ class FlowlabEngine implements Engine {
         dataDir: this.#config.dataDir
       },
       redis: this.redis.toInfo(),
-      labs: LABS,
-      dispatch: this.dispatch.toInfo(),
-      channels: this.#channels.toInfo(),
+      // The registry and the contract list the same labs (a test holds them together).
+      labs: labs as unknown as LabInfos,
       problems: this.#problems(),
       trace: { total: this.#trace.total, evicted: this.#trace.evicted }
     }
@@ -216,7 +208,12 @@ class FlowlabEngine implements Engine {
     } catch (err) {
       if (err instanceof CommandError) {
         this.#emit(TraceSource.Command, 'failed', 'warn', `${command.type}: ${err.message}`)
-        return { ok: false, error: { code: err.code, message: err.message } }
+        return {
+          ok: false,
+          error: err.details
+            ? { code: err.code, message: err.message, details: err.details }
+            : { code: err.code, message: err.message }
+        }
       }
       const message = err instanceof Error ? err.message : String(err)
       this.#emit(TraceSource.Command, 'failed', 'error', `${command.type} failed: ${message}`)
@@ -237,45 +234,41 @@ class FlowlabEngine implements Engine {
     }
   }
 
-  async #run(command: Exclude<Command, { type: 'engine:getSnapshot' }>): Promise<unknown> {
+  /** Runs a validated command: a lab's goes to that lab (by the domain before `:`). */
+  async #run(command: Command): Promise<unknown> {
     this.#emit(TraceSource.Command, 'executed', 'info', command.type)
+    const lab = this.#labs.get(command.type.slice(0, command.type.indexOf(':')))
+    if (lab) return lab.execute(command)
+    return this.#runCore(command as CoreCommand)
+  }
+
+  async #runCore(command: CoreCommand): Promise<unknown> {
     switch (command.type) {
-      // During a dispatch run the lab must know Redis went away (its checker explains repeats
-      // by a lost dedup table), so the Redis panel's buttons act through the lab then.
       case CommandType.RedisKill:
-        return this.#dispatchLive()
-          ? this.dispatch.fault({ kind: 'redis-kill' })
-          : this.redis.kill()
+        if (await this.#offerRedisFault('redis-kill')) return null
+        return this.redis.kill()
       case CommandType.RedisRestart:
-        return this.#dispatchLive()
-          ? this.dispatch.fault({ kind: 'redis-restart' })
-          : this.redis.restart()
+        if (await this.#offerRedisFault('redis-restart')) return null
+        return this.redis.restart()
       case CommandType.RedisSetPersistence:
         return this.redis.setPersistence(command.enabled)
       case CommandType.TraceClear:
         this.#trace.clear()
         return null
-      case DispatchCommandType.Start:
-        await this.dispatch.start(command.settings)
-        return null
-      case DispatchCommandType.Stop:
-        await this.dispatch.stop()
-        return null
-      case DispatchCommandType.Fault:
-        return this.dispatch.fault(command.fault)
-      case DispatchCommandType.Worker:
-        return this.dispatch.worker(command.worker)
-      case DispatchCommandType.Page:
-        this.dispatch.setPage(command)
-        return null
-      default:
-        return this.#channels.execute(command)
+      case CommandType.EngineGetSnapshot:
+        return this.getSnapshot()
     }
   }
 
-  #dispatchLive(): boolean {
-    const status = this.dispatch.status
-    return status === 'starting' || status === 'running' || status === 'settling'
+  /**
+   * A lab may need to apply a Redis fault itself (a live dispatch run's checker explains repeats by
+   * a lost dedup table), so the Redis panel's buttons are offered to the labs first.
+   */
+  async #offerRedisFault(kind: 'redis-kill' | 'redis-restart'): Promise<boolean> {
+    for (const lab of this.#labs.values()) {
+      if (await lab.takeRedisFault?.({ kind })) return true
+    }
+    return false
   }
 
   #publish(): void {
@@ -286,44 +279,9 @@ class FlowlabEngine implements Engine {
   }
 
   #problems(): Problem[] {
-    const redis = this.redis.toInfo()
-    switch (redis.status) {
-      case 'missing':
-        return [
-          {
-            id: 'redis:missing',
-            severity: 'error',
-            message: 'redis-server is not installed, so the labs that need Redis cannot run.',
-            hint: 'Install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or set REDIS_URL, then restart Flowlab.'
-          }
-        ]
-      case 'down':
-        return [
-          {
-            id: 'redis:down',
-            severity: 'warning',
-            message: 'Redis is down.',
-            hint: redis.managed
-              ? 'Press Restart in the Redis panel.'
-              : 'Start the server at REDIS_URL.'
-          }
-        ]
-      case 'reconnecting':
-        return [
-          { id: 'redis:reconnecting', severity: 'warning', message: 'Reconnecting to Redis…' }
-        ]
-      case 'error':
-        return [
-          {
-            id: 'redis:error',
-            severity: 'error',
-            message: redis.lastError ?? 'Redis failed.',
-            hint: redis.managed ? 'Press Restart in the Redis panel.' : 'Check REDIS_URL.'
-          }
-        ]
-      default:
-        return []
-    }
+    const problems = redisProblems(this.redis.toInfo())
+    for (const lab of this.#labs.values()) problems.push(...lab.problems())
+    return problems
   }
 
   #emit(
@@ -333,8 +291,9 @@ class FlowlabEngine implements Engine {
     message: string,
     data?: TraceData
   ): void {
-    this.#trace.emit(
+    const event = this.#trace.emit(
       data ? { source, type, level, message, data } : { source, type, level, message }
     )
+    this.#config.onTrace?.(event)
   }
 }

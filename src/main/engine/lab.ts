@@ -51,7 +51,10 @@ export interface Lab<Info = unknown, Command extends { type: string } = { type: 
 }
 
 /** How the registry makes a lab: one per engine. */
-export interface LabDefinition<Info = unknown, Command extends { type: string } = { type: string }> {
+export interface LabDefinition<
+  Info = unknown,
+  Command extends { type: string } = { type: string }
+> {
   readonly id: string
   create(context: LabContext): Lab<Info, Command>
 }

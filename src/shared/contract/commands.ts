@@ -1,11 +1,11 @@
 import { z } from 'zod'
-import { ChannelsCommandSchema } from './channels'
-import { DispatchCommandSchema } from './dispatch'
+import type { LabCommand, LabCommandInput } from './labs'
 
 /**
- * Every command the UI (or a test, or the CLI) can send to the engine, with its schema. Both doors
- * parse incoming commands with {@link CommandSchema} before the engine sees them; anything not
- * listed here cannot cross a door. Names are `domain:verb`.
+ * The engine's own commands (domains `engine`, `redis`, `trace`), with their schemas; each lab's
+ * commands live in its contract folder (`labs/<lab>/`). Both doors parse incoming commands with
+ * `parseCommand` (validate.ts), which picks the schema by the domain before `:`; anything not
+ * listed in a schema cannot cross a door. Names are `domain:verb`.
  */
 export const CommandType = {
   EngineGetSnapshot: 'engine:getSnapshot',
@@ -30,17 +30,38 @@ export const RedisSetPersistenceSchema = z.strictObject({
 /** Forget the trace history kept by the engine (the renderer's copy too). */
 export const TraceClearSchema = z.strictObject({ type: z.literal(CommandType.TraceClear) })
 
-export const CommandSchema = z.discriminatedUnion('type', [
+/** The engine's own command domains; any other domain must be a lab id. */
+export const CORE_DOMAINS = ['engine', 'redis', 'trace'] as const
+
+export const CoreCommandSchema = z.discriminatedUnion('type', [
   EngineGetSnapshotSchema,
   RedisKillSchema,
   RedisRestartSchema,
   RedisSetPersistenceSchema,
-  TraceClearSchema,
-  ...DispatchCommandSchema.options,
-  ...ChannelsCommandSchema.options
+  TraceClearSchema
 ])
+export type CoreCommand = z.output<typeof CoreCommandSchema>
+
+/**
+ * Replies of the core commands. `engine:getSnapshot` is checked for its envelope only (the
+ * snapshot is the engine's own bounded view, rebuilt ten times a second).
+ */
+export const CoreResultSchemas = {
+  [CommandType.EngineGetSnapshot]: z.looseObject({
+    tick: z.number(),
+    at: z.number(),
+    redis: z.looseObject({ status: z.string() }),
+    labs: z.looseObject({}),
+    problems: z.array(z.looseObject({ id: z.string() }))
+  }),
+  [CommandType.RedisKill]: z.null(),
+  [CommandType.RedisRestart]: z.null(),
+  [CommandType.RedisSetPersistence]: z.null(),
+  [CommandType.TraceClear]: z.null()
+} as const
+
 /** A command after validation, defaults applied (what the engine runs). */
-export type Command = z.infer<typeof CommandSchema>
+export type Command = CoreCommand | LabCommand
 /** A command as a sender writes it (defaults may be left out). */
-export type CommandInput = z.input<typeof CommandSchema>
+export type CommandInput = z.input<typeof CoreCommandSchema> | LabCommandInput
 export type CommandOf<T extends Command['type']> = Extract<Command, { type: T }>

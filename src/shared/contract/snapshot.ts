@@ -1,5 +1,4 @@
-import type { ChannelsInfo } from './channels'
-import type { DispatchInfo } from './dispatch'
+import type { LabInfos } from './labs'
 import type { TraceEvent } from './trace'
 
 /**
@@ -56,13 +55,6 @@ export interface Problem {
   hint?: string
 }
 
-export interface LabInfo {
-  id: 'dispatch' | 'channels' | 'cache' | 'cluster'
-  title: string
-  /** `coming` until the lab is built; the UI shows it as such and never fakes data. */
-  status: 'ready' | 'coming'
-}
-
 export interface Snapshot {
   /** Engine tick number, +1 per snapshot built. */
   tick: number
@@ -72,17 +64,21 @@ export interface Snapshot {
   uptimeMs: number
   app: {
     version: string
-    /** Which door serves this UI: 'desktop' (Electron) or 'browser' (flowlab console). */
-    door: 'desktop' | 'browser'
+    /**
+     * Which door serves this UI: 'desktop' (Electron), 'browser' (flowlab console), or 'cli'
+     * (a headless command such as `flowlab run`, which shows no UI).
+     */
+    door: 'desktop' | 'browser' | 'cli'
     /** Where Flowlab keeps its data (Redis data folder lives below it). */
     dataDir: string
   }
   redis: RedisInfo
-  labs: LabInfo[]
-  /** The Dispatch lab's bounded view (DISPATCH_INFO_LIST_MAX entries per list at most). */
-  dispatch: DispatchInfo
-  /** The Channels lab's bounded view (at most CHANNELS_INFO_MAX_BYTES serialised). */
-  channels: ChannelsInfo
+  /**
+   * Each lab's bounded view, by lab id (the registry in contract/labs/index.ts): e.g. `dispatch`
+   * (DISPATCH_INFO_LIST_MAX entries per list at most), `channels` (at most CHANNELS_INFO_MAX_BYTES
+   * serialised).
+   */
+  labs: LabInfos
   problems: Problem[]
   trace: {
     /** Events emitted since start (or since trace:clear). */

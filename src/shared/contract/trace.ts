@@ -2,15 +2,16 @@
  * Trace events: the engine's log of what happened, in order. Each lab adds its own `source` and
  * `type`s; every event is plain JSON and small (bounded message and data).
  */
+import type { LabId } from './labs'
+
+/** The engine's own trace sources; each lab's events carry its lab id as source. */
 export const TraceSource = {
   Engine: 'engine',
   Redis: 'redis',
   Command: 'command',
-  Gateway: 'gateway',
-  Dispatch: 'dispatch',
-  Channels: 'channels'
+  Gateway: 'gateway'
 } as const
-export type TraceSource = (typeof TraceSource)[keyof typeof TraceSource]
+export type TraceSource = (typeof TraceSource)[keyof typeof TraceSource] | LabId
 
 export type TraceLevel = 'info' | 'warn' | 'error'
 

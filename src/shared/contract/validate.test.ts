@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CommandType, ErrorCode, parseCommand } from './index'
+import { CommandType, ErrorCode, LAB_CONTRACTS, parseCommand, parseReply } from './index'
 
 describe('parseCommand', () => {
   it('accepts every well-formed command', () => {
@@ -52,5 +52,46 @@ describe('parseCommand', () => {
       expect(result.ok).toBe(false)
       if (!result.ok) expect(result.error.field).toBe('type')
     }
+  })
+})
+
+describe('parseReply', () => {
+  it('has a reply schema for every command type of the core and of every lab', () => {
+    const types: string[] = [
+      ...Object.values(CommandType),
+      ...Object.values(LAB_CONTRACTS).flatMap((lab) =>
+        lab.commands.options.map((option) => option.shape.type.value as string)
+      )
+    ]
+    expect(types.length).toBeGreaterThan(30)
+    for (const type of types) {
+      const result = parseReply(type, undefined)
+      // Every type is known: a failure names a mismatch, never a missing schema.
+      if (!result.ok) expect(result.error.message).not.toMatch(/no reply schema/)
+    }
+  })
+
+  it('passes a reply that matches and names the command of one that does not', () => {
+    expect(parseReply('channels:create', { channelId: 3 })).toEqual({
+      ok: true,
+      value: { channelId: 3 }
+    })
+    const bad = parseReply('channels:create', { channelId: 'three' })
+    expect(bad.ok).toBe(false)
+    if (bad.ok) return
+    expect(bad.error.code).toBe(ErrorCode.InvalidMessage)
+    expect(bad.error.message).toContain("'channels:create'")
+    expect(bad.error.message).toContain('channelId')
+  })
+
+  it('routes lab commands to their lab schema by the domain prefix', () => {
+    const ok = parseCommand({ type: 'channels:view', channelId: 1 })
+    expect(ok.ok).toBe(true)
+    const wrong = parseCommand({ type: 'dispatch:explode' })
+    expect(wrong.ok).toBe(false)
+    if (!wrong.ok) expect(wrong.error.field).toBe('type')
+    const unknownDomain = parseCommand({ type: 'nowhere:thing' })
+    expect(unknownDomain.ok).toBe(false)
+    if (!unknownDomain.ok) expect(unknownDomain.error.message).toMatch(/unknown command type/)
   })
 })

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
-import { CommandSchema, type Command } from './commands'
+import { CORE_DOMAINS, CoreCommandSchema, CoreResultSchemas, type Command } from './commands'
 import { ErrorCode, type Result } from './errors'
+import { labContractOf } from './labs'
 
 /** Dotted path of a zod issue (`enabled`, `rules.0.p`); `type` when the root is wrong. */
 function pathOf(path: readonly PropertyKey[]): string {
@@ -33,8 +34,21 @@ export function parseCommand(input: unknown): Result<Command> {
       }
     }
   }
-  const parsed = CommandSchema.safeParse(input)
-  if (parsed.success) return { ok: true, value: parsed.data }
+  const type = (input as { type?: unknown }).type
+  const schema = commandSchemaOf(type)
+  if (!schema) {
+    return {
+      ok: false,
+      error: {
+        code: ErrorCode.InvalidCommand,
+        message: `${typeof type === 'string' ? `invalid '${type}' command: ` : 'invalid command: '}unknown command type; expected one of the contract's command types`,
+        field: 'type',
+        issues: [{ field: 'type', message: 'unknown command type' }]
+      }
+    }
+  }
+  const parsed = schema.safeParse(input)
+  if (parsed.success) return { ok: true, value: parsed.data as Command }
   const issues = parsed.error.issues.map((issue) => {
     const field =
       issue.code === 'unrecognized_keys'
@@ -43,7 +57,6 @@ export function parseCommand(input: unknown): Result<Command> {
     return { field, message: describe(issue) }
   })
   const first = issues[0] ?? { field: 'type', message: 'invalid command' }
-  const type = (input as { type?: unknown }).type
   const prefix = typeof type === 'string' ? `invalid '${type}' command` : 'invalid command'
   return {
     ok: false,
@@ -52,6 +65,53 @@ export function parseCommand(input: unknown): Result<Command> {
       message: `${prefix}: ${first.message}`,
       field: first.field,
       issues
+    }
+  }
+}
+
+/** The domain of a command type: what comes before the first `:`. */
+function domainOf(type: unknown): string | null {
+  if (typeof type !== 'string') return null
+  const colon = type.indexOf(':')
+  return colon > 0 ? type.slice(0, colon) : null
+}
+
+/** The schema for commands of this type's domain: the core's, a lab's, or none. */
+function commandSchemaOf(type: unknown): z.ZodType | null {
+  const domain = domainOf(type)
+  if (domain === null) return null
+  if ((CORE_DOMAINS as readonly string[]).includes(domain)) return CoreCommandSchema
+  return labContractOf(domain)?.commands ?? null
+}
+
+/**
+ * Checks an engine reply against the contract's reply schema for the command type. The renderer's
+ * transport runs it on every `ok` reply, as the doors run `parseCommand` on every command.
+ * @returns the value, or an `invalid_message` error saying which command's reply was malformed.
+ */
+export function parseReply(type: string, value: unknown): Result<unknown> {
+  const domain = domainOf(type)
+  const schemas: Readonly<Record<string, z.ZodType>> | undefined =
+    domain !== null && (CORE_DOMAINS as readonly string[]).includes(domain)
+      ? CoreResultSchemas
+      : domain !== null
+        ? labContractOf(domain)?.results
+        : undefined
+  const schema = schemas?.[type]
+  if (!schema) {
+    return {
+      ok: false,
+      error: { code: ErrorCode.InvalidMessage, message: `no reply schema for '${type}'` }
+    }
+  }
+  const parsed = schema.safeParse(value)
+  if (parsed.success) return { ok: true, value: parsed.data }
+  const issue = parsed.error.issues[0]
+  return {
+    ok: false,
+    error: {
+      code: ErrorCode.InvalidMessage,
+      message: `the engine's reply to '${type}' does not match the contract (${issue ? `${pathOf(issue.path)}: ${issue.message}` : 'invalid'})`
     }
   }
 }

@@ -2,7 +2,7 @@ import {
   CHANNELS_INFO_PREVIEW_CHARS,
   StructuredEventSchema,
   type EventPreviewInfo
-} from '@shared/contract/channels'
+} from '@shared/contract/labs/channels'
 import type { ChannelEvent, JsonValue, StructuredEvent } from './event'
 
 /**

@@ -5,7 +5,7 @@ import {
   type EventPreviewInfo,
   type LabClientInfo,
   type ProxyRefJson
-} from '@shared/contract/channels'
+} from '@shared/contract/labs/channels'
 import type { ChannelEvent, EventType, JsonValue, StructuredEvent } from './event'
 import { previewEvent } from './event-json'
 import { NotifyErrorCode } from './model'

@@ -1,4 +1,4 @@
-import type { ClientKind, ClientRole, ProxyRefJson } from '@shared/contract/channels'
+import type { ClientKind, ClientRole, ProxyRefJson } from '@shared/contract/labs/channels'
 import type { ChannelEvent, JsonValue, StructuredEvent } from './event'
 import { structuredEventFromJson } from './event-json'
 import {

@@ -3,7 +3,7 @@ import type {
   ExecutionCounts,
   Semantics,
   ViolationCause
-} from '@shared/contract/dispatch'
+} from '@shared/contract/labs/dispatch'
 import { EpochFlag, type EpochLedger } from './epoch-ledger'
 
 /** The guarantee each mode asserts, in words (ARCHITECTURE §2's table). */

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
 import { Dealer } from 'zeromq'
-import type { DispatchInfo, DispatchSettings } from '@shared/contract/dispatch'
+import type { DispatchInfo, DispatchSettings } from '@shared/contract/labs/dispatch'
 import { EpochFlag, EpochState, type EpochLedger } from './epoch-ledger'
 import type { DispatchKeys } from './keys'
 import { encodeHeader, parseReply, type RejectReason } from './protocol'

@@ -1,5 +1,5 @@
 import { Dealer, Router } from 'zeromq'
-import type { LinkDirection, LinkDirectionInfo, LinkRule } from '@shared/contract/dispatch'
+import type { LinkDirection, LinkDirectionInfo, LinkRule } from '@shared/contract/labs/dispatch'
 import { peekEpoch, type RejectReason } from './protocol'
 import { SendQueue } from '../zmq/send-queue'
 

@@ -8,8 +8,8 @@
  *
  * Only relative imports here: the worker process loads this file too.
  */
-import type { Semantics } from '../../../shared/contract/dispatch'
-import { SEMANTICS } from '../../../shared/contract/dispatch'
+import type { Semantics } from '../../../shared/contract/labs/dispatch'
+import { SEMANTICS } from '../../../shared/contract/labs/dispatch'
 
 export const PROTOCOL_VERSION = 1
 

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import type { CrashPoint, DispatchWorkerInfo, WorkerState } from '@shared/contract/dispatch'
+import type { CrashPoint, DispatchWorkerInfo, WorkerState } from '@shared/contract/labs/dispatch'
 import { parseTelemetry, type TelemetryBatch, type WorkerControl } from './telemetry'
 import type { WorkerConfig } from './worker-runtime'
 

@@ -1,13 +1,12 @@
-import { EngineError, type CommandInput, type FlowlabApi } from '@shared/contract'
+import type { CommandInput, FlowlabApi } from '@shared/contract'
+import { unwrapReply } from './reply'
 import type { Transport } from './transport'
 
 /** The desktop door: `window.flowlab` from the preload. */
 export function ipcTransport(api: FlowlabApi): Transport {
   return {
     async call<T>(command: CommandInput): Promise<T> {
-      const result = await api.call(command)
-      if (!result.ok) throw new EngineError(result.error)
-      return result.value as T
+      return unwrapReply<T>(command, await api.call(command))
     },
     connect(handlers) {
       handlers.onPresence('live')

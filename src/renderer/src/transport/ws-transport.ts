@@ -1,5 +1,4 @@
 import {
-  EngineError,
   ErrorCode,
   type CommandInput,
   type Frame,
@@ -7,6 +6,7 @@ import {
   type Result,
   type ServerMessage
 } from '@shared/contract'
+import { unwrapReply } from './reply'
 import type { Transport } from './transport'
 
 /** Reconnect backoff: doubles from the first to the last value, then stays there. */
@@ -68,8 +68,7 @@ export function wsTransport(location: Location): Transport {
           })
         }
       })
-      if (!result.ok) throw new EngineError(result.error)
-      return result.value as T
+      return unwrapReply<T>(command, result)
     },
 
     connect(handlers) {

@@ -6,7 +6,7 @@ import type {
   JsonValue,
   PropertyJson,
   ProxyRefJson
-} from '@shared/contract/channels'
+} from '@shared/contract/labs/channels'
 import type { ChannelsKeys } from './keys'
 
 /** A filter object of a persistent channel. */

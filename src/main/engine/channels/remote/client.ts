@@ -7,7 +7,7 @@ import type {
   JsonValue,
   PropertyJson,
   ProxyRefJson
-} from '@shared/contract/channels'
+} from '@shared/contract/labs/channels'
 import { SendQueue } from '../../zmq/send-queue'
 
 /** A request without an answer within this time fails (the lab may be down). */

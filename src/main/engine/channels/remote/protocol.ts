@@ -7,7 +7,7 @@ import {
   JsonValueSchema,
   PropertySchema,
   ProxyRefSchema
-} from '@shared/contract/channels'
+} from '@shared/contract/labs/channels'
 
 /**
  * Channels remote protocol v1 (docs/CHANNELS-PROTOCOL.md): one UTF-8 JSON object per message,

@@ -1,0 +1,30 @@
+import type { DispatchCommand, DispatchInfo } from '@shared/contract/labs/dispatch'
+import type { Engine } from '../engine'
+import type { LabDefinition } from '../lab'
+import { DispatchLab } from './dispatch-lab'
+
+/**
+ * The Dispatch lab as the registry makes it. Setting `telemetryEndpoint`: where hand-started
+ * workers send telemetry (e.g. `tcp://127.0.0.1:*`; `flowlab run --workers 0` sets it); none by
+ * default.
+ */
+export const dispatchLab: LabDefinition<DispatchInfo, DispatchCommand> = {
+  id: 'dispatch',
+  create: (context) => {
+    const telemetry = context.settings.telemetryEndpoint
+    return new DispatchLab({
+      redis: context.redis,
+      emit: context.emit,
+      ...(typeof telemetry === 'string' ? { telemetryEndpoint: telemetry } : {})
+    })
+  }
+}
+
+/** The engine's Dispatch lab, typed (for the CLI and tests in the main process). */
+export function dispatchLabOf(engine: Engine): DispatchLab {
+  const lab = engine.lab(dispatchLab.id)
+  if (!(lab instanceof DispatchLab)) throw new Error('this engine runs no Dispatch lab')
+  return lab
+}
+
+export { DispatchLab }

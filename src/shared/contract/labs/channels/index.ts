@@ -1,0 +1,17 @@
+import { defineLabContract } from '../../lab-contract'
+import { ChannelsCommandSchema } from './commands'
+import type { ChannelsInfo } from './info'
+import { ChannelsResultSchemas } from './results'
+
+export * from './commands'
+export * from './events'
+export * from './info'
+export * from './limits'
+export * from './results'
+
+/** The Channels lab's contract (CORBA Event and Notification Services, issue 4). */
+export const channelsContract = defineLabContract<ChannelsInfo>()({
+  id: 'channels',
+  commands: ChannelsCommandSchema,
+  results: ChannelsResultSchemas
+})

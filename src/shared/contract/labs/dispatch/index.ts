@@ -1,0 +1,20 @@
+import { z } from 'zod'
+import { defineLabContract } from '../../lab-contract'
+import { DispatchCommandSchema, DispatchCommandType } from './commands'
+import type { DispatchInfo } from './info'
+
+export * from './commands'
+export * from './info'
+
+/** The Dispatch lab's contract: commands, their replies (all `null`: the snapshot shows effects). */
+export const dispatchContract = defineLabContract<DispatchInfo>()({
+  id: 'dispatch',
+  commands: DispatchCommandSchema,
+  results: {
+    [DispatchCommandType.Start]: z.null(),
+    [DispatchCommandType.Stop]: z.null(),
+    [DispatchCommandType.Fault]: z.null(),
+    [DispatchCommandType.Worker]: z.null(),
+    [DispatchCommandType.Page]: z.null()
+  }
+})

@@ -1,0 +1,233 @@
+import type { CrashPoint, DispatchSettings, LinkRule, Semantics } from './commands'
+
+/**
+ * What the Dispatch lab shows and reports: violation causes and verdicts, the bounded
+ * `DispatchInfo` the UI receives in every snapshot (`snapshot.labs.dispatch`), and the complete
+ * `DispatchReport` a run produces when it has settled.
+ */
+
+// ───────────────────────────── causes and verdicts ─────────────────────────────
+
+/**
+ * Why an epoch was executed 0 times (lost) or more than once (repeated). The checker picks the
+ * most specific cause it has evidence for.
+ */
+export const VIOLATION_CAUSES = [
+  // lost
+  'dropped-to-worker',
+  'ack-dropped-no-retry',
+  'worker-crashed',
+  'link-cut',
+  'dispatcher-crashed',
+  'max-attempts',
+  // repeated
+  'ack-lost-resent',
+  'crash-after-work-before-mark',
+  'concurrent-deliveries',
+  'dedup-lost-redis-restart',
+  'duplicated-by-link',
+  'unexplained'
+] as const
+export type ViolationCause = (typeof VIOLATION_CAUSES)[number]
+
+/** One sentence per cause, for people (CLI summary, verdict banner). */
+export const VIOLATION_CAUSE_TEXT: Record<ViolationCause, string> = {
+  'dropped-to-worker': 'the request was dropped on its way to the workers',
+  'ack-dropped-no-retry': 'the ack was dropped and the mode never re-sends',
+  'worker-crashed': 'the worker holding it crashed',
+  'link-cut': 'the link was cut (partition)',
+  'dispatcher-crashed': 'the dispatcher crashed and lost sent_msgs',
+  'max-attempts': 'every attempt failed and max attempts was reached',
+  'ack-lost-resent': 'the ack was lost or late, so the dispatcher re-sent it',
+  'crash-after-work-before-mark': 'a worker crashed between work and mark, so a retry worked again',
+  'concurrent-deliveries': 'two deliveries were in flight at once and both passed the check',
+  'dedup-lost-redis-restart': 'Redis restarted without persistence and forgot the dedup mark',
+  'duplicated-by-link': 'the link duplicated the request',
+  unexplained: 'no recorded fault explains it'
+}
+
+export type Verdict = 'held' | 'violated'
+
+export interface DispatchViolation {
+  /** Epoch number, 1..messages. */
+  epoch: number
+  /** Executions per the effects hash (ground truth). */
+  executions: number
+  /** Deliveries to workers (telemetry; replies received when higher). */
+  deliveries: number
+  /** Sends by the dispatcher. */
+  attempts: number
+  cause: ViolationCause
+}
+
+/** Epochs executed 0, exactly 1 and more than 1 times. */
+export interface ExecutionCounts {
+  zero: number
+  once: number
+  many: number
+}
+
+// ───────────────────────────────── info (UI) ─────────────────────────────────
+
+/** Most entries of each list in `DispatchInfo` (collections, epochs, dedup, violations). */
+export const DISPATCH_INFO_LIST_MAX = 200
+/** Most points of each chart series (one per second). */
+export const DISPATCH_SERIES_MAX = 120
+/** Most workers listed. */
+export const DISPATCH_WORKERS_MAX = 64
+
+export type DispatchStatus =
+  'idle' | 'starting' | 'running' | 'settling' | 'done' | 'stopped' | 'error'
+export type WorkerState = 'starting' | 'idle' | 'working' | 'paused' | 'crashed' | 'stopped'
+
+export interface DispatchWorkerInfo {
+  /** Stable id (w1, w2 …) kept across restarts. */
+  id: string
+  /** OS pid of the current process; null while it is down. */
+  pid: number | null
+  state: WorkerState
+  /** Epoch being worked on when `state` is `working`. */
+  epoch: number | null
+  /** Messages received (all lives of this worker). */
+  deliveries: number
+  /** Executions it reported (effects it applied). */
+  executions: number
+  /** Deliveries it answered `duplicate`. */
+  duplicates: number
+  crashes: number
+  restarts: number
+  workMs: number
+  crashAt: CrashPoint | null
+  crashEvery: number
+}
+
+export interface LinkDirectionInfo {
+  rule: LinkRule & {
+    /** Messages still to drop by a drop-next fault. */
+    dropNext: number
+    /** True while the direction is cut (partition). */
+    cut: boolean
+  }
+  counters: {
+    forwarded: number
+    dropped: number
+    droppedNext: number
+    droppedCut: number
+    delayed: number
+    duplicated: number
+  }
+}
+
+export interface DispatchInfo {
+  status: DispatchStatus
+  /** Lab id; Redis keys start with `flowlab:<labId>:`. Null before the first run. */
+  labId: string | null
+  /** Public work endpoint external workers connect to. */
+  endpoint: string | null
+  /** Redis URL with the password hidden. */
+  redisUrl: string | null
+  /** The settings of the current or last run. */
+  settings: DispatchSettings | null
+  startedAt: number | null
+  elapsedMs: number
+  progress: {
+    messages: number
+    acked: number
+    givenUp: number
+    settled: number
+    inFlight: number
+  }
+  /** The seed's three collections, as counts plus the first (most urgent) entries. */
+  collections: {
+    msgs: { count: number; items: { epoch: number; attempt: number }[] }
+    sentMsgs: {
+      count: number
+      /** Ordered by deadline, earliest first. `deadline` is wall-clock ms. */
+      items: { epoch: number; attempt: number; sentAt: number; deadline: number }[]
+    }
+    /** Newest first. */
+    rcvdMsgs: {
+      count: number
+      items: { epoch: number; attempt: number; worker: string; latencyMs: number; at: number }[]
+    }
+  }
+  dispatcher: {
+    state: 'stopped' | 'running' | 'crashed'
+    durable: boolean
+    sends: number
+    resends: number
+    acks: number
+    /** Replies for epochs no longer in `sent_msgs` (already acked, given up, or forgotten). */
+    lateAcks: number
+    crashes: number
+  }
+  workers: DispatchWorkerInfo[]
+  link: {
+    toWorker: LinkDirectionInfo
+    toDispatcher: LinkDirectionInfo
+    /** Frames that broke the wire protocol, by reason (frame-count, bad-json, version, lab, shape …). */
+    rejected: { total: number; byReason: Record<string, number> }
+  }
+  /** A page of the per-epoch table. */
+  epochs: {
+    total: number
+    from: number
+    violationsOnly: boolean
+    items: {
+      epoch: number
+      attempts: number
+      deliveries: number
+      executions: number
+      state: 'queued' | 'sent' | 'acked' | 'given-up'
+      ok: boolean
+    }[]
+  }
+  /** A page of the dedup table (marks `done:<epoch>`), refreshed about twice a second. */
+  dedup: { from: number; items: { epoch: number; worker: string; ttlMs: number }[] }
+  /** One point per second, newest last, at most DISPATCH_SERIES_MAX. */
+  series: { t: number; msgsPerSec: number; p50Ms: number; p99Ms: number }[]
+  redis: { restarts: number; persistence: boolean | null }
+  verdict: {
+    state: 'pending' | Verdict
+    /** The guarantee asserted, in words. */
+    guarantee: string
+    counts: ExecutionCounts
+    /** First DISPATCH_INFO_LIST_MAX violations; `total` is the true count. */
+    violations: { total: number; items: DispatchViolation[] }
+    /** Violations per cause. */
+    byCause: Partial<Record<ViolationCause, number>>
+  }
+}
+
+// ───────────────────────────────── report ─────────────────────────────────
+
+/** The complete result of a settled run (what `flowlab run --json` prints). */
+export interface DispatchReport {
+  semantics: Semantics
+  messages: number
+  labId: string
+  verdict: Verdict
+  guarantee: string
+  counts: ExecutionCounts
+  /** Deliveries to workers, all epochs. */
+  deliveries: number
+  /** Executions, all epochs (effects hash). */
+  executions: number
+  /** Every violation, in epoch order. */
+  violations: DispatchViolation[]
+  /** Violations per cause. */
+  byCause: Partial<Record<ViolationCause, number>>
+  /** Acked epochs per second, from the first send to the last ack. */
+  throughput: number
+  /** Latency first send → ack of acked epochs, ms. */
+  latency: { p50: number; p99: number }
+  durationMs: number
+  /** Index i describes epoch i+1. */
+  perEpoch: { deliveries: number[]; executions: number[]; attempts: number[] }
+  dispatcher: DispatchInfo['dispatcher']
+  link: DispatchInfo['link']
+  workers: DispatchWorkerInfo[]
+  redis: { restarts: number; persistence: boolean | null }
+  /** Things worth knowing about the run (e.g. executions after settling). */
+  notes: string[]
+}

@@ -1,0 +1,28 @@
+import type { z } from 'zod'
+import { channelsContract } from './channels'
+import { dispatchContract } from './dispatch'
+
+/**
+ * The registry of lab contracts: adding a lab is one entry here (plus its folder). Everything
+ * lab-shaped in the core contract — the command union, `snapshot.labs`, reply validation — is
+ * derived from this map.
+ */
+export const LAB_CONTRACTS = {
+  dispatch: dispatchContract,
+  channels: channelsContract
+} as const
+
+type Contracts = typeof LAB_CONTRACTS
+/** The id of a lab the contract knows. */
+export type LabId = keyof Contracts
+/** Each lab's view in the snapshot, by lab id. */
+export type LabInfos = { [K in LabId]: NonNullable<Contracts[K]['info']> }
+/** A validated command of any lab. */
+export type LabCommand = { [K in LabId]: z.output<Contracts[K]['commands']> }[LabId]
+/** A lab command as a sender writes it (defaults may be left out). */
+export type LabCommandInput = { [K in LabId]: z.input<Contracts[K]['commands']> }[LabId]
+
+/** The lab whose commands start with `<domain>:`, if any. */
+export function labContractOf(domain: string): Contracts[LabId] | undefined {
+  return Object.hasOwn(LAB_CONTRACTS, domain) ? LAB_CONTRACTS[domain as LabId] : undefined
+}
