@@ -9,6 +9,7 @@ import {
   type Command,
   type CoreCommand,
   type Frame,
+  type LabContract,
   type LabInfos,
   type Problem,
   type Result,
@@ -94,6 +95,8 @@ class FlowlabEngine implements Engine {
   readonly redis: RedisHost
   /** The labs, by id, in registry order (start order; closed in reverse). */
   readonly #labs = new Map<string, Lab>()
+  /** The contracts of exactly the labs this engine runs: commands of any other lab are rejected. */
+  readonly #contracts: Record<string, LabContract> = {}
   readonly #config: EngineConfig
   readonly #trace = new TraceLog()
   readonly #streams = new Set<FrameStream>()
@@ -119,6 +122,12 @@ class FlowlabEngine implements Engine {
       })
     for (const definition of config.labDefinitions ?? LAB_DEFINITIONS) {
       if (this.#labs.has(definition.id)) throw new Error(`lab '${definition.id}' registered twice`)
+      if (definition.contract.id !== definition.id) {
+        throw new Error(
+          `lab '${definition.id}' comes with the contract of '${definition.contract.id}'`
+        )
+      }
+      this.#contracts[definition.id] = definition.contract
       const lab = definition.create({
         redis: this.redis,
         emit: (type, level, message, data) =>
@@ -190,7 +199,7 @@ class FlowlabEngine implements Engine {
     if (this.#closing) {
       return { ok: false, error: { code: ErrorCode.Closed, message: 'Flowlab is shutting down' } }
     }
-    const parsed = parseCommand(input)
+    const parsed = parseCommand(input, this.#contracts)
     if (!parsed.ok) {
       this.#emit(TraceSource.Command, 'rejected', 'warn', parsed.error.message, {
         field: parsed.error.field ?? null

@@ -1,4 +1,4 @@
-import type { Problem, TraceData, TraceLevel } from '@shared/contract'
+import type { LabContract, Problem, TraceData, TraceLevel } from '@shared/contract'
 import type { RedisHost } from './redis/redis-host'
 
 /**
@@ -56,5 +56,7 @@ export interface LabDefinition<
   Command extends { type: string } = { type: string }
 > {
   readonly id: string
+  /** Its half of the contract: the engine validates the lab's commands with it. */
+  readonly contract: LabContract
   create(context: LabContext): Lab<Info, Command>
 }

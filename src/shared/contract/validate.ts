@@ -1,7 +1,11 @@
 import type { z } from 'zod'
 import { CORE_DOMAINS, CoreCommandSchema, CoreResultSchemas, type Command } from './commands'
 import { ErrorCode, type Result } from './errors'
-import { labContractOf } from './labs'
+import type { LabContract } from './lab-contract'
+import { LAB_CONTRACTS } from './labs'
+
+/** Lab contracts by lab id: the registry's (LAB_CONTRACTS) unless an engine runs others. */
+export type LabContracts = Readonly<Record<string, LabContract>>
 
 /** Dotted path of a zod issue (`enabled`, `rules.0.p`); `type` when the root is wrong. */
 function pathOf(path: readonly PropertyKey[]): string {
@@ -19,11 +23,12 @@ function describe(issue: z.core.$ZodIssue): string {
 }
 
 /**
- * Validates an untrusted command. Used by both doors, so what crosses IPC and what crosses the
- * WebSocket are held to the same schema.
+ * Validates an untrusted command. The engine runs it on everything either door (or the CLI) hands
+ * it, so what crosses IPC and what crosses the WebSocket are held to the same schema.
+ * @param labs - the lab contracts to accept commands of (default: the registry's)
  * @returns the parsed command, or an `invalid_command` error naming the first offending field.
  */
-export function parseCommand(input: unknown): Result<Command> {
+export function parseCommand(input: unknown, labs: LabContracts = LAB_CONTRACTS): Result<Command> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return {
       ok: false,
@@ -35,7 +40,7 @@ export function parseCommand(input: unknown): Result<Command> {
     }
   }
   const type = (input as { type?: unknown }).type
-  const schema = commandSchemaOf(type)
+  const schema = commandSchemaOf(type, labs)
   if (!schema) {
     return {
       ok: false,
@@ -77,11 +82,11 @@ function domainOf(type: unknown): string | null {
 }
 
 /** The schema for commands of this type's domain: the core's, a lab's, or none. */
-function commandSchemaOf(type: unknown): z.ZodType | null {
+function commandSchemaOf(type: unknown, labs: LabContracts): z.ZodType | null {
   const domain = domainOf(type)
   if (domain === null) return null
   if ((CORE_DOMAINS as readonly string[]).includes(domain)) return CoreCommandSchema
-  return labContractOf(domain)?.commands ?? null
+  return Object.hasOwn(labs, domain) ? (labs[domain]?.commands ?? null) : null
 }
 
 /**
@@ -89,13 +94,17 @@ function commandSchemaOf(type: unknown): z.ZodType | null {
  * transport runs it on every `ok` reply, as the doors run `parseCommand` on every command.
  * @returns the value, or an `invalid_message` error saying which command's reply was malformed.
  */
-export function parseReply(type: string, value: unknown): Result<unknown> {
+export function parseReply(
+  type: string,
+  value: unknown,
+  labs: LabContracts = LAB_CONTRACTS
+): Result<unknown> {
   const domain = domainOf(type)
   const schemas: Readonly<Record<string, z.ZodType>> | undefined =
     domain !== null && (CORE_DOMAINS as readonly string[]).includes(domain)
       ? CoreResultSchemas
-      : domain !== null
-        ? labContractOf(domain)?.results
+      : domain !== null && Object.hasOwn(labs, domain)
+        ? labs[domain]?.results
         : undefined
   const schema = schemas?.[type]
   if (!schema) {

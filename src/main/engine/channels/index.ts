@@ -1,4 +1,4 @@
-import { CHANNELS_DEFAULT_ENDPOINT } from '@shared/contract/labs/channels'
+import { CHANNELS_DEFAULT_ENDPOINT, channelsContract } from '@shared/contract/labs/channels'
 import type { ChannelsCommand, ChannelsInfo } from '@shared/contract/labs/channels'
 import type { Engine } from '../engine'
 import type { LabDefinition } from '../lab'
@@ -15,6 +15,7 @@ const FALLBACK_ENDPOINT = 'tcp://127.0.0.1:0'
  */
 export const channelsLab: LabDefinition<ChannelsInfo, ChannelsCommand> = {
   id: 'channels',
+  contract: channelsContract,
   create: (context) => {
     const chosen = context.settings.endpoint
     const endpoint = typeof chosen === 'string' || chosen === null ? chosen : undefined

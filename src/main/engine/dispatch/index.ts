@@ -1,4 +1,8 @@
-import type { DispatchCommand, DispatchInfo } from '@shared/contract/labs/dispatch'
+import {
+  dispatchContract,
+  type DispatchCommand,
+  type DispatchInfo
+} from '@shared/contract/labs/dispatch'
 import type { Engine } from '../engine'
 import type { LabDefinition } from '../lab'
 import { DispatchLab } from './dispatch-lab'
@@ -10,6 +14,7 @@ import { DispatchLab } from './dispatch-lab'
  */
 export const dispatchLab: LabDefinition<DispatchInfo, DispatchCommand> = {
   id: 'dispatch',
+  contract: dispatchContract,
   create: (context) => {
     const telemetry = context.settings.telemetryEndpoint
     return new DispatchLab({

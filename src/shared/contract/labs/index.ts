@@ -21,8 +21,3 @@ export type LabInfos = { [K in LabId]: NonNullable<Contracts[K]['info']> }
 export type LabCommand = { [K in LabId]: z.output<Contracts[K]['commands']> }[LabId]
 /** A lab command as a sender writes it (defaults may be left out). */
 export type LabCommandInput = { [K in LabId]: z.input<Contracts[K]['commands']> }[LabId]
-
-/** The lab whose commands start with `<domain>:`, if any. */
-export function labContractOf(domain: string): Contracts[LabId] | undefined {
-  return Object.hasOwn(LAB_CONTRACTS, domain) ? LAB_CONTRACTS[domain as LabId] : undefined
-}
