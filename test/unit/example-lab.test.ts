@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -99,6 +99,15 @@ describe('a lab registered with the engine', () => {
     })
     await engine.start()
     expect(events).toContain('counter:ready')
+  })
+})
+
+describe('docs/ARCHITECTURE.md', () => {
+  it('shows the example lab exactly as this test registers it', () => {
+    const doc = readFileSync(join(import.meta.dirname, '../../docs/ARCHITECTURE.md'), 'utf8')
+    const shown = /```ts\n([\s\S]*?)```/.exec(doc)?.[1] ?? ''
+    expect(shown.length).toBeGreaterThan(200)
+    expect(readFileSync(import.meta.filename, 'utf8')).toContain(shown)
   })
 })
 
