@@ -1,0 +1,163 @@
+import { Router } from 'zeromq'
+import type { TraceData, TraceLevel } from '@shared/contract'
+import { SendQueue } from '../../zmq/send-queue'
+import {
+  parseMessage,
+  REMOTE_MAX_MESSAGE_BYTES,
+  type Answer,
+  type RejectReason,
+  type Request
+} from './protocol'
+import type { Session } from './remote-sessions'
+
+/** Messages waiting for the ROUTER socket at most; beyond, messages are dropped and counted. */
+const REMOTE_SEND_QUEUE_MAX = 10_000
+/** Outbound high-water mark per peer (messages). */
+const REMOTE_SEND_HWM = 10_000
+/** Distinct reject reasons are a closed set; this bounds the detail kept for the last one. */
+const REMOTE_DETAIL_CHARS = 200
+
+export interface RemoteSocketOptions {
+  note: (type: string, level: TraceLevel, message: string, data?: TraceData) => void
+  /** The session of a peer (created on its first frame). */
+  attach(routing: Buffer, reqStyle: boolean): Session
+  /** A well-formed request or answer arrived. */
+  onMessage(session: Session, message: Request | Answer): void
+}
+
+/**
+ * The ROUTER socket of the remote door and its one owner: only the receive loop reads, and every
+ * send goes through one SendQueue. Frames that are not one well-formed JSON message are rejected
+ * here, counted by reason and answered with an error where the request id is known.
+ */
+export class RemoteSocket {
+  readonly #opts: RemoteSocketOptions
+  readonly #socket: Router
+  readonly #queue: SendQueue
+  readonly #rejected = new Map<RejectReason | 'send-overflow', number>()
+  #rejectedTotal = 0
+  /** The bound endpoint, with the real port. */
+  readonly endpoint: string
+
+  private constructor(socket: Router, endpoint: string, opts: RemoteSocketOptions) {
+    this.#opts = opts
+    this.#socket = socket
+    this.endpoint = endpoint
+    this.#queue = new SendQueue(socket, REMOTE_SEND_QUEUE_MAX, () => this.#count('send-overflow'))
+  }
+
+  /**
+   * Binds a ROUTER on `endpoint` (a `:0` port picks a free one); {@link listen} starts reading.
+   * @throws when the endpoint cannot be bound
+   */
+  static async bind(endpoint: string, opts: RemoteSocketOptions): Promise<RemoteSocket> {
+    const socket = new Router({
+      mandatory: true,
+      linger: 0,
+      maxMessageSize: REMOTE_MAX_MESSAGE_BYTES,
+      sendHighWaterMark: REMOTE_SEND_HWM
+    })
+    const bindTo = endpoint.replace(/:0$/, ':*')
+    try {
+      await socket.bind(bindTo)
+    } catch (err) {
+      socket.close()
+      throw new Error(`cannot bind the channels endpoint ${endpoint}: ${(err as Error).message}`, {
+        cause: err
+      })
+    }
+    return new RemoteSocket(socket, socket.lastEndpoint ?? bindTo, opts)
+  }
+
+  /** Starts the receive loop (once). */
+  listen(): void {
+    void this.#receive()
+  }
+
+  /** Frames rejected (and messages dropped for a full send queue), by reason. */
+  get rejected(): { total: number; byReason: Record<string, number> } {
+    return { total: this.#rejectedTotal, byReason: Object.fromEntries(this.#rejected) }
+  }
+
+  /** Queues one message to a session. @returns false when it cannot be sent */
+  send(session: Session, message: Record<string, unknown>): boolean {
+    if (session.gone) return false
+    const payload = JSON.stringify({ v: 1, ...message })
+    const frames = session.reqStyle ? [session.routing, '', payload] : [session.routing, payload]
+    if (!this.#queue.push(frames)) {
+      this.#count('send-overflow')
+      return false
+    }
+    return true
+  }
+
+  /** Stops sending and receiving; later sends are dropped. */
+  close(): void {
+    this.#queue.close()
+    this.#socket.close()
+  }
+
+  async #receive(): Promise<void> {
+    try {
+      for await (const frames of this.#socket) {
+        try {
+          this.#onFrames(frames)
+        } catch (err) {
+          this.#opts.note(
+            'remote-error',
+            'warn',
+            `remote message failed: ${(err as Error).message}`
+          )
+        }
+      }
+    } catch {
+      // socket closed
+    }
+  }
+
+  #onFrames(frames: Buffer[]): void {
+    const routing = frames[0]
+    if (routing === undefined) return
+    let payload: Buffer | undefined
+    let reqStyle = false
+    if (frames.length === 2) payload = frames[1]
+    else if (frames.length === 3 && frames[1]?.length === 0) {
+      payload = frames[2]
+      reqStyle = true
+    }
+    const session = this.#opts.attach(routing, reqStyle)
+    if (payload === undefined) {
+      this.#reject(session, 'frame-count', null, `expected 1 JSON frame, got ${frames.length - 1}`)
+      return
+    }
+    const parsed = parseMessage(payload)
+    if (!parsed.ok) {
+      this.#reject(session, parsed.reason, parsed.id, parsed.detail)
+      return
+    }
+    this.#opts.onMessage(session, parsed.message)
+  }
+
+  #reject(session: Session, reason: RejectReason, id: number | null, detail: string): void {
+    this.#count(reason)
+    this.send(session, {
+      ...(id === null ? {} : { id }),
+      ok: false,
+      error: { code: 'BAD_MESSAGE', reason, message: detail.slice(0, REMOTE_DETAIL_CHARS) }
+    })
+    this.#opts.note(
+      'remote-rejected',
+      'warn',
+      `remote frame rejected (${reason}): ${detail.slice(0, REMOTE_DETAIL_CHARS)}`,
+      {
+        reason,
+        session: session.id
+      }
+    )
+  }
+
+  #count(reason: RejectReason | 'send-overflow'): void {
+    this.#rejectedTotal++
+    this.#rejected.set(reason, (this.#rejected.get(reason) ?? 0) + 1)
+  }
+}
