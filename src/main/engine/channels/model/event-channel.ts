@@ -1,96 +1,39 @@
 import type { ChannelEvent, EventType, JsonValue, Property } from '../event'
 import { FilterFactory } from '../filter/filter-factory'
+import { AdminRegistry } from './admin-registry'
+import { ChannelAdminProperties } from './channel-admin-properties'
+import { asError, createChannelEmitter } from './channel-emitter'
 import type { EventChannelListener } from './channel-events'
-import { type Clock, SystemClock } from './clock'
 import {
-  CONSUMER_QUEUE_HARD_LIMIT_EVENTS,
-  InterFilterGroupOperator,
-  Persistent,
-  policyName,
-  PULL_POLL_INTERVAL_MS
-} from './constants'
-import { ConsumerAdmin } from './consumer-admin'
-import { dropsIncoming, isBetterVictim } from './consumer-queue'
-import { headerValue } from './conversions'
+  type EventChannelOptions,
+  resolveChannelOptions,
+  type ResolvedChannelOptions,
+  storeForEvent
+} from './channel-options'
+import { ChannelRouter } from './channel-router'
+import type { Clock } from './clock'
+import type { InterFilterGroupOperator } from './constants'
+import type { ConsumerAdmin } from './consumer-admin'
 import { Counters } from './counters'
-import type { Envelope, QueuedItem } from './envelope'
+import type { QueuedItem } from './envelope'
 import type { EventStore } from './event-store'
-import { EventTypeCounter } from './event-type-counter'
 import type { EventTypeDelta } from './event-type-set'
-import { eventTypeOf } from './event-types'
 import type { EventChannelFactory } from './event-channel-factory'
 import { FederationLinks } from './federation-links'
 import type { RoutedEvent } from './federation'
-import { InMemoryEventStore } from './in-memory-event-store'
 import type { EventChannelInfo } from './info'
 import { NotifyError, NotifyErrorCode } from './notify-error'
 import type { ProxyConsumer } from './proxy-consumer'
-import type { ProxySupplier } from './proxy-supplier'
-import {
-  ADMIN_PROPERTY_NAMES,
-  type AdminPropertyName,
-  DEFAULT_ADMIN,
-  describePropertyErrors,
-  type NamedPropertyRange,
-  type QoSPropertyName,
-  validateAdmin
-} from './qos'
+import type { AdminPropertyName, NamedPropertyRange, QoSPropertyName } from './qos'
 import { QoSProperties } from './qos-properties'
-import { SupplierAdmin } from './supplier-admin'
-import { TypedEmitter } from './typed-emitter'
+import type { SupplierAdmin } from './supplier-admin'
+import type { TypedEmitter } from './typed-emitter'
 
-/** Tunables of one channel; every field optional, defaults merged in {@link resolveChannelOptions}. */
-export interface EventChannelOptions {
-  /** Time source and timers (default: the wall clock). */
-  clock?: Clock
-  /** How often pull suppliers are polled, in ms (default PULL_POLL_INTERVAL_MS). */
-  pollIntervalMs?: number
-  /**
-   * Whether a client-initiated `disconnect_*` is answered by calling the client's own
-   * `disconnect_*` (digest §1.2 [rec]: configurable, default on, errors swallowed).
-   */
-  callbackOnClientDisconnect?: boolean
-  /** Bound of one consumer queue when MaxEventsPerConsumer is 0, in events. */
-  queueHardLimit?: number
-  /** Store for BestEffort events (default: a new InMemoryEventStore per channel). */
-  bestEffortStore?: EventStore
-  /** Store for Persistent events (default: the best-effort store, i.e. no persistence). */
-  persistentStore?: EventStore
-  /** Operator of the default admins (digest §2.3 [rec]: AND_OP). */
-  defaultAdminOperator?: InterFilterGroupOperator
-  /**
-   * TAO-compatible subscription routing (digest §2.8 [impl]): consumer-facing proxies start
-   * subscribed to `%ALL` and only receive event types their subscriptions cover, independently
-   * of filters. Default off: subscriptions are advisory and filters alone decide delivery.
-   */
-  subscriptionRouting?: boolean
-}
-
-/** {@link EventChannelOptions} with every default applied. */
-export interface ResolvedChannelOptions {
-  clock: Clock
-  pollIntervalMs: number
-  callbackOnClientDisconnect: boolean
-  queueHardLimit: number
-  bestEffortStore: EventStore
-  persistentStore: EventStore | null
-  defaultAdminOperator: InterFilterGroupOperator
-  subscriptionRouting: boolean
-}
-
-/** Applies the defaults of {@link EventChannelOptions}. */
-export function resolveChannelOptions(opts: EventChannelOptions = {}): ResolvedChannelOptions {
-  return {
-    clock: opts.clock ?? new SystemClock(),
-    pollIntervalMs: opts.pollIntervalMs ?? PULL_POLL_INTERVAL_MS,
-    callbackOnClientDisconnect: opts.callbackOnClientDisconnect ?? true,
-    queueHardLimit: opts.queueHardLimit ?? CONSUMER_QUEUE_HARD_LIMIT_EVENTS,
-    bestEffortStore: opts.bestEffortStore ?? new InMemoryEventStore(),
-    persistentStore: opts.persistentStore ?? null,
-    defaultAdminOperator: opts.defaultAdminOperator ?? InterFilterGroupOperator.AND_OP,
-    subscriptionRouting: opts.subscriptionRouting ?? false
-  }
-}
+export {
+  type EventChannelOptions,
+  resolveChannelOptions,
+  type ResolvedChannelOptions
+} from './channel-options'
 
 let nextChannelUid = 1
 
@@ -108,16 +51,10 @@ export class EventChannel {
   readonly #id: number
   readonly #uid: string
   readonly #qos: QoSProperties
-  readonly #admin = new Map<AdminPropertyName, JsonValue>()
-  readonly #consumerAdmins = new Map<number, ConsumerAdmin>()
-  readonly #supplierAdmins = new Map<number, SupplierAdmin>()
-  readonly #offers = new EventTypeCounter()
-  readonly #subscriptions = new EventTypeCounter()
-  #nextConsumerAdminId = 1
-  #nextSupplierAdminId = 1
-  #seq = 0
+  readonly #admin: ChannelAdminProperties
+  readonly #admins: AdminRegistry
+  readonly #router: ChannelRouter
   #destroyed = false
-  #reportingListenerError = false
   #filterFactory: FilterFactory | null = null
   /** @internal resolved options */
   readonly options: ResolvedChannelOptions
@@ -149,26 +86,14 @@ export class EventChannel {
   ) {
     this.#qos = new QoSProperties('channel', null, factoryDefaults)
     this.#qos.set(initialQoS, false)
-    const adminErrors = validateAdmin(initialAdmin)
-    if (adminErrors.length > 0) {
-      throw new NotifyError(
-        NotifyErrorCode.UNSUPPORTED_ADMIN,
-        describePropertyErrors('unsupported admin properties', adminErrors),
-        {
-          propertyErrors: adminErrors
-        }
-      )
-    }
-    for (const name of ADMIN_PROPERTY_NAMES) this.#admin.set(name, DEFAULT_ADMIN[name])
-    for (const { name, value } of initialAdmin) this.#admin.set(name as AdminPropertyName, value)
+    this.#admin = new ChannelAdminProperties(initialAdmin)
     this.#id = id
     this.#uid = `channel-${nextChannelUid++}`
     this.#factory = factory
     this.options = resolveChannelOptions(options)
-    this.emitter = new TypedEmitter<EventChannelListener>((err) => this.#listenerFailed(err))
-    const op = this.options.defaultAdminOperator
-    this.#consumerAdmins.set(0, new ConsumerAdmin(this, 0, op))
-    this.#supplierAdmins.set(0, new SupplierAdmin(this, 0, op))
+    this.emitter = createChannelEmitter()
+    this.#admins = new AdminRegistry(this, this.options.defaultAdminOperator)
+    this.#router = new ChannelRouter(this, this.#admins)
   }
 
   /** ChannelID within the factory. */
@@ -217,23 +142,13 @@ export class EventChannel {
   /** The default ConsumerAdmin (id 0); recreated on access if it was destroyed (JacORB). */
   get default_consumer_admin(): ConsumerAdmin {
     this.#assertAlive()
-    let admin = this.#consumerAdmins.get(0)
-    if (admin === undefined) {
-      admin = new ConsumerAdmin(this, 0, this.options.defaultAdminOperator)
-      this.#consumerAdmins.set(0, admin)
-    }
-    return admin
+    return this.#admins.defaultConsumerAdmin()
   }
 
   /** The default SupplierAdmin (id 0); recreated on access if it was destroyed. */
   get default_supplier_admin(): SupplierAdmin {
     this.#assertAlive()
-    let admin = this.#supplierAdmins.get(0)
-    if (admin === undefined) {
-      admin = new SupplierAdmin(this, 0, this.options.defaultAdminOperator)
-      this.#supplierAdmins.set(0, admin)
-    }
-    return admin
+    return this.#admins.defaultSupplierAdmin()
   }
 
   /**
@@ -262,51 +177,37 @@ export class EventChannel {
    */
   new_for_consumers(op: InterFilterGroupOperator): ConsumerAdmin {
     this.#assertAlive()
-    assertOperator(op)
-    const admin = new ConsumerAdmin(this, this.#nextConsumerAdminId++, op)
-    this.#consumerAdmins.set(admin.MyID, admin)
-    return admin
+    return this.#admins.newConsumerAdmin(op)
   }
 
   /** Creates a SupplierAdmin with a fixed operator. @throws NotifyError BAD_PARAM, OBJECT_NOT_EXIST */
   new_for_suppliers(op: InterFilterGroupOperator): SupplierAdmin {
     this.#assertAlive()
-    assertOperator(op)
-    const admin = new SupplierAdmin(this, this.#nextSupplierAdminId++, op)
-    this.#supplierAdmins.set(admin.MyID, admin)
-    return admin
+    return this.#admins.newSupplierAdmin(op)
   }
 
   /** @throws NotifyError AdminNotFound, OBJECT_NOT_EXIST */
   get_consumeradmin(id: number): ConsumerAdmin {
     this.#assertAlive()
-    const admin = id === 0 ? this.default_consumer_admin : this.#consumerAdmins.get(id)
-    if (admin === undefined)
-      throw new NotifyError(NotifyErrorCode.ADMIN_NOT_FOUND, `no admin ${id}`)
-    return admin
+    return this.#admins.consumerAdmin(id)
   }
 
   /** @throws NotifyError AdminNotFound, OBJECT_NOT_EXIST */
   get_supplieradmin(id: number): SupplierAdmin {
     this.#assertAlive()
-    const admin = id === 0 ? this.default_supplier_admin : this.#supplierAdmins.get(id)
-    if (admin === undefined)
-      throw new NotifyError(NotifyErrorCode.ADMIN_NOT_FOUND, `no admin ${id}`)
-    return admin
+    return this.#admins.supplierAdmin(id)
   }
 
   /** @returns AdminIDs of the live ConsumerAdmins (including the default admin 0) */
   get_all_consumeradmins(): number[] {
     this.#assertAlive()
-    void this.default_consumer_admin
-    return [...this.#consumerAdmins.keys()].sort((a, b) => a - b)
+    return this.#admins.consumerAdminIds()
   }
 
   /** @returns AdminIDs of the live SupplierAdmins (including 0) */
   get_all_supplieradmins(): number[] {
     this.#assertAlive()
-    void this.default_supplier_admin
-    return [...this.#supplierAdmins.keys()].sort((a, b) => a - b)
+    return this.#admins.supplierAdminIds()
   }
 
   /** @returns effective channel-level QoS */
@@ -321,20 +222,20 @@ export class EventChannel {
    */
   set_qos(props: Property[]): void {
     this.#assertAlive()
-    this.#qos.set(props, this.#hasProxies())
-    for (const proxy of this.#proxySuppliers()) proxy.scheduleAfterQoSChange()
+    this.#qos.set(props, this.#admins.hasProxies())
+    for (const proxy of this.#admins.proxySuppliers()) proxy.scheduleAfterQoSChange()
   }
 
   /** Validates channel QoS without applying. @throws NotifyError UnsupportedQoS */
   validate_qos(required: Property[]): NamedPropertyRange[] {
     this.#assertAlive()
-    return this.#qos.validate(required, this.#hasProxies())
+    return this.#qos.validate(required, this.#admins.hasProxies())
   }
 
   /** @returns the admin properties (MaxQueueLength, MaxConsumers, MaxSuppliers, RejectNewEvents) */
   get_admin(): Property[] {
     this.#assertAlive()
-    return [...this.#admin].map(([name, value]) => ({ name, value }))
+    return this.#admin.getAll()
   }
 
   /**
@@ -343,16 +244,7 @@ export class EventChannel {
    */
   validate_admin(props: Property[]): void {
     this.#assertAlive()
-    const errors = validateAdmin(props)
-    if (errors.length > 0) {
-      throw new NotifyError(
-        NotifyErrorCode.UNSUPPORTED_ADMIN,
-        describePropertyErrors('unsupported admin properties', errors),
-        {
-          propertyErrors: errors
-        }
-      )
-    }
+    ChannelAdminProperties.validate(props)
   }
 
   /**
@@ -360,8 +252,8 @@ export class EventChannel {
    * @throws NotifyError UnsupportedAdmin (nothing applied)
    */
   set_admin(props: Property[]): void {
-    this.validate_admin(props)
-    for (const { name, value } of props) this.#admin.set(name as AdminPropertyName, value)
+    this.#assertAlive()
+    this.#admin.set(props)
   }
 
   /**
@@ -389,12 +281,7 @@ export class EventChannel {
   destroyInternal(): void {
     if (this.#destroyed) return
     this.#destroyed = true
-    for (const admin of [...this.#supplierAdmins.values()])
-      admin.destroyInternal('channel destroyed')
-    for (const admin of [...this.#consumerAdmins.values()])
-      admin.destroyInternal('channel destroyed')
-    this.#supplierAdmins.clear()
-    this.#consumerAdmins.clear()
+    this.#admins.destroyAll('channel destroyed')
     this.federation.clear()
     this.#factory?.removeChannel(this)
     this.emitter.emit('channelDestroyed', { channelId: this.#id })
@@ -409,46 +296,44 @@ export class EventChannel {
       uid: this.#uid,
       destroyed: this.#destroyed,
       qos: this.#qos.getAll(),
-      admin: [...this.#admin].map(([name, value]) => ({ name, value })),
+      admin: this.#admin.getAll(),
       queued: this.queuedTotal(),
       counters: this.counters.toInfo(),
-      offeredTypes: this.#offers.values(),
-      subscribedTypes: this.#subscriptions.values(),
-      consumerAdmins: [...this.#consumerAdmins.values()].map((a) => a.toInfo()),
-      supplierAdmins: [...this.#supplierAdmins.values()].map((a) => a.toInfo()),
+      offeredTypes: this.#router.offeredTypes(),
+      subscribedTypes: this.#router.subscribedTypes(),
+      ...this.#admins.toInfo(),
       federation: this.federation.toInfo()
     }
   }
 
   /** @returns the aggregate offer set (what suppliers offer) */
   offeredTypes(): EventType[] {
-    return this.#offers.values()
+    return this.#router.offeredTypes()
   }
 
   /** @returns the aggregate subscription set (what consumers want) */
   subscribedTypes(): EventType[] {
-    return this.#subscriptions.values()
+    return this.#router.subscribedTypes()
   }
 
   // ---- internal API used by admins and proxies -------------------------------------------------
 
   /** @internal numeric admin property */
   adminNumber(name: AdminPropertyName): number {
-    const value = this.#admin.get(name)
-    return typeof value === 'number' ? value : 0
+    return this.#admin.number(name)
   }
 
   /** @internal events queued over all consumers */
   queuedTotal(): number {
     let total = 0
-    for (const proxy of this.#proxySuppliers()) total += proxy.queueLength
+    for (const proxy of this.#admins.proxySuppliers()) total += proxy.queueLength
     return total
   }
 
   /** @internal true when a supplier's push would fail with IMP_LIMIT now */
   isFullAndRejecting(): boolean {
     const max = this.adminNumber('MaxQueueLength')
-    return this.#admin.get('RejectNewEvents') === true && max > 0 && this.queuedTotal() >= max
+    return this.#admin.rejectNewEvents && max > 0 && this.queuedTotal() >= max
   }
 
   /**
@@ -457,27 +342,12 @@ export class EventChannel {
    * @throws NotifyError AdminLimitExceeded
    */
   assertCanAddProxy(side: 'consumer' | 'supplier'): void {
-    const name = side === 'consumer' ? 'MaxConsumers' : 'MaxSuppliers'
-    const limit = this.adminNumber(name)
-    if (limit <= 0) return
-    const count =
-      side === 'consumer'
-        ? this.#proxySuppliers().length
-        : [...this.#supplierAdmins.values()].reduce((n, a) => n + a.proxyList().length, 0)
-    if (count >= limit) {
-      throw new NotifyError(NotifyErrorCode.ADMIN_LIMIT_EXCEEDED, `${name} (${limit}) reached`, {
-        adminLimit: { name, value: limit }
-      })
-    }
+    this.#admin.assertRoomFor(side, () => this.#admins.proxyCount(side))
   }
 
   /** @internal forgets a destroyed admin */
   removeAdmin(admin: ConsumerAdmin | SupplierAdmin): void {
-    if (admin instanceof ConsumerAdmin) {
-      if (this.#consumerAdmins.get(admin.MyID) === admin) this.#consumerAdmins.delete(admin.MyID)
-    } else if (this.#supplierAdmins.get(admin.MyID) === admin) {
-      this.#supplierAdmins.delete(admin.MyID)
-    }
+    this.#admins.remove(admin)
   }
 
   /**
@@ -487,40 +357,7 @@ export class EventChannel {
    */
   accept(source: ProxyConsumer, routed: RoutedEvent[]): void {
     this.#assertAlive()
-    if (this.isFullAndRejecting()) {
-      source.counters.rejected += routed.length
-      this.counters.rejected += routed.length
-      this.emitter.emit('eventRejected', {
-        channelId: this.#id,
-        proxy: source.ref,
-        count: routed.length
-      })
-      throw new NotifyError(NotifyErrorCode.IMP_LIMIT, 'channel queue full (RejectNewEvents)')
-    }
-    const now = this.clock.now()
-    for (const { event, path } of routed) {
-      const seq = ++this.#seq
-      const notice = { channelId: this.#id, seq, eventType: eventTypeOf(event), proxy: source.ref }
-      source.counters.received++
-      this.counters.received++
-      this.emitter.emit('eventReceived', notice)
-      if (!source.supplierStagePasses(event)) {
-        source.counters.filteredOut++
-        this.counters.filteredOut++
-        this.emitter.emit('eventFilteredOut', { ...notice, stage: 'supplier' })
-        continue
-      }
-      const envelope: Envelope = {
-        seq,
-        event,
-        receivedAtMs: now,
-        supplierPriority: source.qos.number('Priority'),
-        supplierTimeout: source.qos.number('Timeout'),
-        path: [...path, this.#uid],
-        source: source.ref
-      }
-      for (const proxy of this.#proxySuppliers()) proxy.offer(envelope)
-    }
+    this.#router.accept(source, routed)
   }
 
   /**
@@ -529,38 +366,19 @@ export class EventChannel {
    * @returns false when the incoming item itself must be dropped
    */
   makeRoom(incoming: QueuedItem): boolean {
-    const policy = this.#qos.number('DiscardPolicy')
-    let best: { item: QueuedItem; proxy: ProxySupplier } | undefined
-    for (const proxy of this.#proxySuppliers()) {
-      for (const item of proxy.queuedEntries()) {
-        if (item === incoming) continue
-        if (best === undefined || isBetterVictim(policy, item, best.item)) best = { item, proxy }
-      }
-    }
-    if (best === undefined || dropsIncoming(policy, incoming, best.item)) return false
-    best.proxy.discardQueued(best.item, 'MaxQueueLength', policyName(policy))
-    return true
+    return this.#router.makeRoom(incoming)
   }
 
   /** @internal applies one supplier's offer delta; tells consumers when the aggregate changes */
   offerDelta(delta: EventTypeDelta): void {
     if (this.#destroyed) return
-    const change = this.#offers.apply(delta)
-    if (change.added.length === 0 && change.removed.length === 0) return
-    for (const proxy of this.#proxySuppliers())
-      proxy.notifyOfferChange(change.added, change.removed)
+    this.#router.offerDelta(delta)
   }
 
   /** @internal applies one consumer's subscription delta; tells suppliers on aggregate change */
   subscriptionDelta(delta: EventTypeDelta): void {
     if (this.#destroyed) return
-    const change = this.#subscriptions.apply(delta)
-    if (change.added.length === 0 && change.removed.length === 0) return
-    for (const admin of [...this.#supplierAdmins.values()]) {
-      for (const proxy of admin.proxyList()) {
-        proxy.notifySubscriptionChange(change.added, change.removed)
-      }
-    }
+    this.#router.subscriptionDelta(delta)
   }
 
   /**
@@ -568,11 +386,7 @@ export class EventChannel {
    * EventReliability is Persistent and the event does not ask for BestEffort (§3.3).
    */
   storeFor(event: ChannelEvent): EventStore {
-    const persistent =
-      this.#qos.get('EventReliability') === Persistent &&
-      headerValue(event, 'EventReliability') !== 0 &&
-      this.options.persistentStore !== null
-    return persistent ? (this.options.persistentStore as EventStore) : this.options.bestEffortStore
+    return storeForEvent(this.options, this.#qos.get('EventReliability'), event)
   }
 
   /** @internal effective channel QoS value */
@@ -582,43 +396,11 @@ export class EventChannel {
 
   /** @internal reports a background failure through the `error` event */
   reportError(err: unknown): void {
-    const error = err instanceof Error ? err : new Error(String(err))
-    this.emitter.emit('error', error)
-  }
-
-  /** A listener threw: report it through `error`, unless an `error` listener is what threw. */
-  #listenerFailed(err: unknown): void {
-    if (this.#reportingListenerError) return
-    this.#reportingListenerError = true
-    try {
-      this.reportError(err)
-    } finally {
-      this.#reportingListenerError = false
-    }
-  }
-
-  #proxySuppliers(): ProxySupplier[] {
-    const all: ProxySupplier[] = []
-    for (const admin of this.#consumerAdmins.values()) all.push(...admin.proxyList())
-    return all
-  }
-
-  #hasProxies(): boolean {
-    if (this.#proxySuppliers().length > 0) return true
-    return [...this.#supplierAdmins.values()].some((a) => a.proxyList().length > 0)
+    this.emitter.emit('error', asError(err))
   }
 
   #assertAlive(): void {
     if (this.#destroyed)
       throw new NotifyError(NotifyErrorCode.OBJECT_NOT_EXIST, 'channel destroyed')
-  }
-}
-
-function assertOperator(op: InterFilterGroupOperator): void {
-  if (op !== InterFilterGroupOperator.AND_OP && op !== InterFilterGroupOperator.OR_OP) {
-    throw new NotifyError(
-      NotifyErrorCode.BAD_PARAM,
-      `unknown InterFilterGroupOperator ${String(op)}`
-    )
   }
 }
