@@ -1,0 +1,43 @@
+import type { EventChannel } from '../model'
+import { refKey } from '../proxy-ops'
+import { addCounters } from './counters'
+import { markDirty, type LabState } from './lab-state'
+
+/**
+ * Listens to a channel and records its lab metadata: client states follow their proxies, the
+ * topology is rewritten on every change, and a destroyed channel's counters stay in the totals.
+ */
+export function adoptChannel(state: LabState, channel: EventChannel, label: string | null): void {
+  state.meta.set(channel.id, { label, filters: new Map() })
+  const id = channel.id
+  channel.on('proxyConnected', () => markDirty(state, id))
+  channel.on('proxyDisconnected', (notice) => {
+    const client = state.byProxy.get(refKey(notice.proxy))
+    if (client !== undefined && client.state === 'connected') client.state = 'disconnected'
+    if (notice.initiator === 'channel') {
+      state.note(
+        'proxy-disconnected',
+        'info',
+        `channel ${id} ended ${notice.proxy.side} proxy ${notice.proxy.adminId}/${notice.proxy.proxyId}: ${notice.reason}`,
+        { channelId: id, adminId: notice.proxy.adminId, proxyId: notice.proxy.proxyId }
+      )
+    }
+    markDirty(state, id)
+  })
+  channel.on('proxyDestroyed', (ref) => {
+    state.byProxy.delete(refKey(ref))
+    state.killSuspended.delete(refKey(ref))
+    markDirty(state, id)
+  })
+  channel.on('channelDestroyed', () => {
+    addCounters(state.retired, channel.counters.toInfo())
+    for (const client of state.clients.values()) {
+      if (client.proxy.channelId === id) state.clients.delete(client.id)
+    }
+    state.meta.delete(id)
+    markDirty(state, id)
+  })
+  channel.on('error', (err) =>
+    state.note('channel-error', 'warn', `channel ${id}: ${err.message}`, { channelId: id })
+  )
+}
