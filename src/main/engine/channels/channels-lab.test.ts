@@ -5,7 +5,7 @@ import {
   type ChannelsCommandInput,
   type ChannelsEvaluateResult,
   type ChannelsInfo
-} from '@shared/contract/channels'
+} from '@shared/contract/labs/channels'
 import { RedisHost } from '../redis/redis-host'
 import { ChannelsLab } from './channels-lab'
 

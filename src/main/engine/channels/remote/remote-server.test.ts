@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Dealer, Request as Req } from 'zeromq'
-import { ChannelsCommandSchema } from '@shared/contract/channels'
+import { ChannelsCommandSchema } from '@shared/contract/labs/channels'
 import { freePort } from '../../redis/free-port'
 import { RedisHost } from '../../redis/redis-host'
 import { ChannelsLab } from '../channels-lab'
