@@ -1,4 +1,4 @@
-import type { ChannelEvent, EventType, JsonValue } from '../event'
+import type { ChannelEvent, EventType } from '../event'
 import { eventTypeMatches } from '../filter/event-type-match'
 import type { FilterLike, MappingFilterLike } from '../filter/filter-like'
 import type { TimerHandle } from './clock'
@@ -6,24 +6,25 @@ import type { DiscardReason } from './channel-events'
 import {
   ClientType,
   InterFilterGroupOperator,
-  ObtainInfoMode,
+  type ObtainInfoMode,
   type PolicyName,
   policyName
 } from './constants'
 import type { ConsumerAdmin } from './consumer-admin'
 import { ConsumerQueue, type QueuePolicy } from './consumer-queue'
-import { headerValue, toAnyValue, toStructuredEvent } from './conversions'
+import { toAnyValue, toStructuredEvent } from './conversions'
+import { itemDeadline, itemPriority, itemStart } from './delivery-qos'
 import type { Envelope, QueuedItem } from './envelope'
-import { consumerKey, type StoredEvent } from './event-store'
+import { consumerKey } from './event-store'
 import { EventTypeSet } from './event-type-set'
 import { ALL_TYPES, assertValidEventTypes, eventTypeOf } from './event-types'
+import { FilterSubscriptions } from './filter-subscriptions'
 import type { ProxySupplierInfo } from './info'
-import { NotifyError, NotifyErrorCode } from './notify-error'
+import { applyObtainMode } from './obtain-mode'
 import { callQuietly, ProxyBase } from './proxy-base'
-import { parseTimeT, timeTToMs, utcTToUnixMs } from './time'
+import { QueueLedger } from './queue-ledger'
 
-const isPriority = (v: JsonValue | undefined): v is number =>
-  typeof v === 'number' && Number.isInteger(v) && v >= -32_767 && v <= 32_767
+export { applyObtainMode } from './obtain-mode'
 
 /**
  * Consumer-facing proxy (CosNotifyChannelAdmin::ProxySupplier): filters events for one consumer,
@@ -40,8 +41,11 @@ export abstract class ProxySupplier extends ProxyBase {
   #lifetimeFilter: MappingFilterLike | null = null
   #wakeTimer: TimerHandle | null = null
   #wakeAtMs: number | null = null
-  /** Filters with a subscription callback attached by this proxy: FilterID → detach. */
-  readonly #filterCallbacks = new Map<number, { types: () => EventType[]; detach: () => void }>()
+  readonly #filterSubscriptions = new FilterSubscriptions(
+    (added, removed) => this.subscription_change(added, removed),
+    () => this.state === 'destroyed'
+  )
+  readonly #ledger: QueueLedger
 
   /**
    * @param admin - owning ConsumerAdmin
@@ -52,6 +56,8 @@ export abstract class ProxySupplier extends ProxyBase {
     super('consumer', admin, id, cosEvent)
     this.#admin = admin
     this.#queue = new ConsumerQueue(admin.channel.options.queueHardLimit)
+    const storeKey = consumerKey(admin.channel.id, admin.MyID, id)
+    this.#ledger = new QueueLedger(admin.channel, this.counters, () => this.ref, storeKey)
     if (admin.channel.options.subscriptionRouting) {
       // TAO's initial state: subscribed to everything, so CosEvent-style clients receive all.
       admin.channel.subscriptionDelta(this.#subscriptions.change([ALL_TYPES], []))
@@ -66,20 +72,20 @@ export abstract class ProxySupplier extends ProxyBase {
    */
   override add_filter(filter: FilterLike): number {
     const id = super.add_filter(filter)
-    this.#wireFilterCallback(id, filter)
+    this.#filterSubscriptions.wire(id, filter)
     return id
   }
 
   /** Detaches a filter and withdraws the subscriptions it contributed. */
   override remove_filter(id: number): void {
     super.remove_filter(id)
-    this.#unwireFilterCallback(id)
+    this.#filterSubscriptions.unwire(id)
   }
 
   /** Detaches every filter and withdraws their subscriptions. */
   override remove_all_filters(): void {
     super.remove_all_filters()
-    for (const id of [...this.#filterCallbacks.keys()]) this.#unwireFilterCallback(id)
+    for (const id of this.#filterSubscriptions.ids()) this.#filterSubscriptions.unwire(id)
   }
 
   /** The ConsumerAdmin that created this proxy (`MyAdmin`). */
@@ -181,9 +187,13 @@ export abstract class ProxySupplier extends ProxyBase {
     this.counters.received++
     const item: QueuedItem = {
       seq: envelope.seq,
-      priority: this.#priorityFor(envelope),
-      deadlineMs: this.#deadlineFor(envelope),
-      startMs: this.#startFor(envelope),
+      priority: itemPriority(envelope, this.#priorityFilter ?? this.#admin.mappingPriorityFilter),
+      deadlineMs: itemDeadline(
+        envelope,
+        this.#lifetimeFilter ?? this.#admin.mappingLifetimeFilter,
+        this.qos
+      ),
+      startMs: itemStart(envelope, this.qos),
       envelope,
       store: channel.storeFor(event)
     }
@@ -192,7 +202,7 @@ export abstract class ProxySupplier extends ProxyBase {
     const globalFull = maxQueue > 0 && channel.queuedTotal() >= maxQueue
     const result = this.#queue.offer(item, policy)
     for (const victim of result.discarded) {
-      this.#recordDiscard(
+      this.#ledger.discarded(
         victim,
         'MaxEventsPerConsumer',
         policyName(policy.discardPolicy),
@@ -200,10 +210,10 @@ export abstract class ProxySupplier extends ProxyBase {
       )
     }
     if (!result.accepted) return
-    this.#storeCall(() => item.store.append(this.#storeKey(), storedFrom(item)))
+    this.#ledger.appended(item)
     if (globalFull && result.discarded.length === 0 && !channel.makeRoom(item)) {
       this.#queue.remove(item.seq)
-      this.#recordDiscard(
+      this.#ledger.discarded(
         item,
         'MaxQueueLength',
         policyName(channel.qos.number('DiscardPolicy')),
@@ -222,7 +232,8 @@ export abstract class ProxySupplier extends ProxyBase {
 
   /** @internal drops one queued entry chosen by the channel-wide DiscardPolicy */
   discardQueued(item: QueuedItem, reason: DiscardReason, policy: PolicyName): void {
-    if (this.#queue.remove(item.seq) !== undefined) this.#recordDiscard(item, reason, policy, true)
+    if (this.#queue.remove(item.seq) !== undefined)
+      this.#ledger.discarded(item, reason, policy, true)
   }
 
   /**
@@ -230,7 +241,7 @@ export abstract class ProxySupplier extends ProxyBase {
    */
   protected takeDeliverable(max: number): QueuedItem[] {
     const { events, expired } = this.#queue.take(this.channel.clock.now(), max)
-    for (const item of expired) this.#recordExpired(item)
+    for (const item of expired) this.#ledger.expired(item)
     return events
   }
 
@@ -241,24 +252,12 @@ export abstract class ProxySupplier extends ProxyBase {
 
   /** Counts and reports a successful delivery of `items` as one call of `batchSize` events. */
   protected recordDelivered(items: readonly QueuedItem[]): void {
-    const channel = this.channel
-    for (const item of items) {
-      this.counters.delivered++
-      channel.counters.delivered++
-      this.#storeCall(() => item.store.ack(this.#storeKey(), item.seq))
-      channel.emitter.emit('eventDelivered', {
-        channelId: channel.id,
-        seq: item.seq,
-        eventType: eventTypeOf(item.envelope.event),
-        proxy: this.ref,
-        batchSize: items.length
-      })
-    }
+    this.#ledger.delivered(items)
   }
 
   /** Counts and reports events dropped after leaving the queue (delivery failure). */
   protected recordDropped(items: readonly QueuedItem[], reason: DiscardReason): void {
-    for (const item of items) this.#recordDiscard(item, reason, null, true)
+    for (const item of items) this.#ledger.discarded(item, reason, null, true)
   }
 
   /** Converts an event to this proxy's client flavour (§2.6), as a channel event. */
@@ -286,7 +285,7 @@ export abstract class ProxySupplier extends ProxyBase {
       this.#wakeTimer = null
       this.#wakeAtMs = null
       if (this.state === 'destroyed') return
-      for (const item of this.#queue.purgeExpired(clock.now())) this.#recordExpired(item)
+      for (const item of this.#queue.purgeExpired(clock.now())) this.#ledger.expired(item)
       this.scheduleDelivery()
       this.armWakeTimer()
     }, next - clock.now())
@@ -302,19 +301,11 @@ export abstract class ProxySupplier extends ProxyBase {
   }
 
   protected override onDestroyed(): void {
-    for (const wired of this.#filterCallbacks.values()) wired.detach()
-    this.#filterCallbacks.clear()
+    this.#filterSubscriptions.detachAll()
     const clock = this.channel.clock
     if (this.#wakeTimer !== null) clock.clearTimer(this.#wakeTimer)
     this.#wakeTimer = null
-    const lost = this.#queue.clear()
-    for (const item of lost) {
-      this.counters.discard('Destroyed')
-      this.#storeCall(() => item.store.remove(this.#storeKey(), item.seq, 'destroyed'))
-    }
-    for (const store of new Set(lost.map((i) => i.store))) {
-      this.#storeCall(() => store.dropConsumer(this.#storeKey()))
-    }
+    this.#ledger.destroyed(this.#queue.clear())
     const removed = this.#subscriptions.clear()
     if (removed.length > 0) this.channel.subscriptionDelta({ added: [], removed })
   }
@@ -354,46 +345,6 @@ export abstract class ProxySupplier extends ProxyBase {
     return this.#subscriptions.values().some((pattern) => eventTypeMatches(pattern, type))
   }
 
-  #wireFilterCallback(id: number, filter: FilterLike): void {
-    const candidate = filter as Partial<CallbackFilter>
-    if (typeof candidate.attachCallback !== 'function') return
-    const wiredFilter = candidate as CallbackFilter
-    const types = (): EventType[] => constraintTypes(wiredFilter)
-    const apply = (added: EventType[], removed: EventType[]): void => {
-      if (this.state === 'destroyed') return
-      try {
-        this.subscription_change(added, removed)
-      } catch {
-        // A filter reporting a malformed type must not break the filter change itself.
-      }
-    }
-    try {
-      const callbackId = wiredFilter.attachCallback({ subscriptionChange: apply })
-      this.#filterCallbacks.set(id, {
-        types,
-        detach: () => {
-          try {
-            wiredFilter.detachCallback?.(callbackId)
-          } catch {
-            // already detached or filter destroyed
-          }
-        }
-      })
-      apply(types(), [])
-    } catch {
-      // A destroyed filter cannot take callbacks; it simply matches nothing.
-    }
-  }
-
-  #unwireFilterCallback(id: number): void {
-    const wired = this.#filterCallbacks.get(id)
-    if (wired === undefined) return
-    this.#filterCallbacks.delete(id)
-    wired.detach()
-    const types = typesQuietly(wired.types)
-    if (types.length > 0) this.subscription_change([], types)
-  }
-
   #policy(): QueuePolicy {
     return {
       maxEvents: this.qos.number('MaxEventsPerConsumer'),
@@ -406,172 +357,5 @@ export abstract class ProxySupplier extends ProxyBase {
     const admin = this.#admin.filterGroupPasses(event)
     const own = this.filterGroupPasses(event)
     return this.#admin.MyOperator === InterFilterGroupOperator.AND_OP ? admin && own : admin || own
-  }
-
-  /** §3.3/§4.3: mapping filter result, else the event's header, else the supplier-side default. */
-  #priorityFor(envelope: Envelope): number {
-    const header = headerValue(envelope.event, 'Priority')
-    const own = isPriority(header) ? header : undefined
-    const mapping = this.#priorityFilter ?? this.#admin.mappingPriorityFilter
-    if (mapping !== null) {
-      const result = matchQuietly(mapping, envelope.event)
-      if (result !== null && result.matched && isPriority(result.value)) return result.value
-      if (own !== undefined) return own
-      if (result !== null && isPriority(result.value)) return result.value
-    }
-    return own ?? envelope.supplierPriority
-  }
-
-  /**
-   * Deadline = receive time + lifetime, where lifetime is the lifetime_filter result, else the
-   * event's Timeout header, else the QoS default (the shorter non-zero Timeout of the supplier-side
-   * and this consumer-side proxy); 0 = unlimited. StopTime (if honoured here) can only shorten it.
-   */
-  #deadlineFor(envelope: Envelope): number | null {
-    const headerTimeout = parseTimeT(headerValue(envelope.event, 'Timeout') ?? undefined)
-    let lifetime: number | undefined
-    const mapping = this.#lifetimeFilter ?? this.#admin.mappingLifetimeFilter
-    if (mapping !== null) {
-      const result = matchQuietly(mapping, envelope.event)
-      const value = result === null ? null : parseTimeT(result.value)
-      if (result !== null && result.matched && value !== null) lifetime = Number(value)
-      else if (headerTimeout !== null) lifetime = Number(headerTimeout)
-      else if (value !== null) lifetime = Number(value)
-    } else if (headerTimeout !== null) {
-      lifetime = Number(headerTimeout)
-    }
-    if (lifetime === undefined) {
-      const defaults = [envelope.supplierTimeout, this.qos.number('Timeout')].filter((t) => t > 0)
-      lifetime = defaults.length > 0 ? Math.min(...defaults) : 0
-    }
-    let deadline = lifetime > 0 ? envelope.receivedAtMs + timeTToMs(lifetime) : null
-    if (this.qos.flag('StopTimeSupported')) {
-      const stop = utcTToUnixMs(headerValue(envelope.event, 'StopTime') ?? undefined)
-      if (stop !== null && (deadline === null || stop < deadline)) deadline = stop
-    }
-    return deadline
-  }
-
-  #startFor(envelope: Envelope): number | null {
-    if (!this.qos.flag('StartTimeSupported')) return null
-    return utcTToUnixMs(headerValue(envelope.event, 'StartTime') ?? undefined)
-  }
-
-  #recordDiscard(
-    item: QueuedItem,
-    reason: DiscardReason,
-    policy: PolicyName | null,
-    stored: boolean
-  ): void {
-    const channel = this.channel
-    this.counters.discard(policy ?? reason)
-    channel.counters.discard(policy ?? reason)
-    if (stored) this.#storeCall(() => item.store.remove(this.#storeKey(), item.seq, 'discarded'))
-    channel.emitter.emit('eventDiscarded', {
-      channelId: channel.id,
-      seq: item.seq,
-      eventType: eventTypeOf(item.envelope.event),
-      proxy: this.ref,
-      reason,
-      policy
-    })
-  }
-
-  #recordExpired(item: QueuedItem): void {
-    const channel = this.channel
-    this.counters.expired++
-    channel.counters.expired++
-    this.#storeCall(() => item.store.remove(this.#storeKey(), item.seq, 'expired'))
-    channel.emitter.emit('eventExpired', {
-      channelId: channel.id,
-      seq: item.seq,
-      eventType: eventTypeOf(item.envelope.event),
-      proxy: this.ref,
-      deadlineMs: item.deadlineMs ?? 0
-    })
-  }
-
-  #storeKey(): string {
-    return consumerKey(this.channel.id, this.#admin.MyID, this.id)
-  }
-
-  #storeCall(fn: () => unknown): void {
-    try {
-      const result = fn()
-      if (result instanceof Promise) result.catch((err: unknown) => this.channel.reportError(err))
-    } catch (err) {
-      this.channel.reportError(err)
-    }
-  }
-}
-
-function matchQuietly(
-  filter: MappingFilterLike,
-  event: ChannelEvent
-): { matched: boolean; value: JsonValue } | null {
-  try {
-    return filter.match(event)
-  } catch {
-    return null // a failing mapping filter is ignored; the header or QoS default applies
-  }
-}
-
-function storedFrom(item: QueuedItem): StoredEvent {
-  return {
-    seq: item.seq,
-    event: item.envelope.event,
-    receivedAtMs: item.envelope.receivedAtMs,
-    priority: item.priority,
-    deadlineMs: item.deadlineMs,
-    startMs: item.startMs
-  }
-}
-
-/** A filter offering JacORB-style subscription callbacks (the EXTENDED_TCL Filter does). */
-interface CallbackFilter extends FilterLike {
-  attachCallback(callback: {
-    subscriptionChange(added: EventType[], removed: EventType[]): void
-  }): number
-  detachCallback?(id: number): void
-  getAllConstraints?(): { constraint_expression: { event_types: EventType[] } }[]
-}
-
-/** Reads a filter's types; a destroyed filter contributes none. */
-function typesQuietly(read: () => EventType[]): EventType[] {
-  try {
-    return read()
-  } catch {
-    return []
-  }
-}
-
-/** The event types of a filter's constraints; an empty list means all types (§2.7). */
-function constraintTypes(filter: CallbackFilter): EventType[] {
-  const infos = filter.getAllConstraints?.() ?? []
-  return infos.flatMap((info) => {
-    const types = info.constraint_expression.event_types
-    return types.length === 0 ? [ALL_TYPES] : types
-  })
-}
-
-/**
- * Applies an ObtainInfoMode (§2.8).
- * @throws NotifyError BAD_PARAM for an unknown mode
- */
-export function applyObtainMode(
-  mode: ObtainInfoMode,
-  current: () => EventType[]
-): { types: EventType[]; updates: boolean } {
-  switch (mode) {
-    case ObtainInfoMode.ALL_NOW_UPDATES_OFF:
-      return { types: current(), updates: false }
-    case ObtainInfoMode.ALL_NOW_UPDATES_ON:
-      return { types: current(), updates: true }
-    case ObtainInfoMode.NONE_NOW_UPDATES_OFF:
-      return { types: [], updates: false }
-    case ObtainInfoMode.NONE_NOW_UPDATES_ON:
-      return { types: [], updates: true }
-    default:
-      throw new NotifyError(NotifyErrorCode.BAD_PARAM, `unknown ObtainInfoMode ${String(mode)}`)
   }
 }
