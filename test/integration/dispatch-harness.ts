@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { DispatchReport } from '@shared/contract/dispatch'
+import type { DispatchReport } from '@shared/contract/labs/dispatch'
 import type { CliIo } from '../../src/main/cli/io'
 import { runDispatchCommand, type RunCommandOptions } from '../../src/main/cli/run-command'
 import { freePort } from '../../src/main/engine/redis/free-port'

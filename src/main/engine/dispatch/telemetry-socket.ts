@@ -1,0 +1,65 @@
+import { Pull } from 'zeromq'
+import type { LabEmit } from '../lab'
+import type { RejectLog } from './reject-log'
+import { parseTelemetry, type TelemetryMessage } from './telemetry'
+
+/**
+ * The ZeroMQ PULL that hand-started workers (`flowlab worker --telemetry …`) push their telemetry
+ * to. Every message is validated (the peer is untrusted); a bad one is counted, never fatal.
+ */
+export class TelemetrySocket {
+  readonly #pull: Pull
+  /** The bound address (the real port when bound to `:*`). */
+  readonly endpoint: string | null
+
+  private constructor(pull: Pull, onMessage: (msg: TelemetryMessage) => void, rejects: RejectLog) {
+    this.#pull = pull
+    this.endpoint = pull.lastEndpoint
+    void (async (): Promise<void> => {
+      for await (const [msg] of pull) {
+        let value: unknown
+        try {
+          value = JSON.parse((msg as Buffer).toString('utf8'))
+        } catch {
+          rejects.add('telemetry', 'telemetry frame is not JSON')
+          continue
+        }
+        const parsed = parseTelemetry(value)
+        if (!parsed) {
+          rejects.add('telemetry', 'telemetry message of the wrong shape')
+          continue
+        }
+        onMessage(parsed)
+      }
+    })().catch(() => undefined)
+  }
+
+  /**
+   * Binds `endpoint` and hands every valid message to `onMessage`.
+   * @returns null (after a trace warning) when the endpoint cannot be bound: a run works without.
+   */
+  static async bind(
+    endpoint: string,
+    onMessage: (msg: TelemetryMessage) => void,
+    rejects: RejectLog,
+    emit: LabEmit
+  ): Promise<TelemetrySocket | null> {
+    const pull = new Pull({ linger: 0, receiveHighWaterMark: 1_000 })
+    try {
+      await pull.bind(endpoint)
+    } catch (err) {
+      pull.close()
+      emit(
+        'telemetry-error',
+        'warn',
+        `cannot bind telemetry on ${endpoint}: ${(err as Error).message}`
+      )
+      return null
+    }
+    return new TelemetrySocket(pull, onMessage, rejects)
+  }
+
+  close(): void {
+    this.#pull.close()
+  }
+}
