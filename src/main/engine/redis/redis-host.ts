@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Redis, type RedisOptions } from 'ioredis'
 import {
@@ -13,17 +11,19 @@ import {
 } from '@shared/contract'
 import { findRedisServer, REDIS_INSTALL_HINTS } from './find-redis-server'
 import { freePort } from './free-port'
+import { parseRedisUrl, redactUrl, type RedisEndpoint } from './redis-endpoint'
+import { RedisProcess, REDIS_READY_TIMEOUT_MS } from './redis-process'
+import {
+  REDIS_MISSING_MESSAGE,
+  redisNotManagedError,
+  redisUnavailableError
+} from './redis-problems'
+import { RedisStats } from './redis-stats'
 
-/** How long a managed redis-server may take to say "Ready to accept connections". */
-const REDIS_READY_TIMEOUT_MS = 10_000
-/** How long a graceful stop (SIGTERM: flush AOF, exit) may take before SIGKILL. */
-const REDIS_STOP_TIMEOUT_MS = 5_000
-/** How often the stats (memory, keys, version) are refreshed for the Redis panel. */
-const REDIS_STATS_INTERVAL_MS = 1_000
+export { redactUrl } from './redis-endpoint'
+
 /** A first start that loses the race for its port retries on a new one this many times. */
 const REDIS_START_ATTEMPTS = 3
-/** Keep this many lines of redis-server output to explain a failed start. */
-const REDIS_LOG_TAIL_LINES = 20
 
 export interface RedisHostOptions {
   /** Folder for the managed server's config, pidfile and AOF (created if missing). */
@@ -38,58 +38,6 @@ export interface RedisHostOptions {
   onTrace?: (type: string, level: TraceLevel, message: string, data?: TraceData) => void
 }
 
-interface Endpoint {
-  host: string
-  port: number
-  password: string | undefined
-  username: string | undefined
-  db: number
-  tls: boolean
-}
-
-function parseRedisUrl(url: string): Endpoint {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    throw new CommandError(ErrorCode.InvalidCommand, `REDIS_URL is not a URL: ${redactUrl(url)}`)
-  }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new CommandError(
-      ErrorCode.InvalidCommand,
-      `REDIS_URL must start with redis:// or rediss:// (got ${parsed.protocol})`
-    )
-  }
-  const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0
-  return {
-    host: parsed.hostname || '127.0.0.1',
-    port: parsed.port ? Number(parsed.port) : 6379,
-    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
-    username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
-    db: Number.isInteger(db) ? db : 0,
-    tls: parsed.protocol === 'rediss:'
-  }
-}
-
-/** Replaces any password in a Redis URL with `***` so it can be shown and logged. */
-export function redactUrl(url: string): string {
-  return url.replace(/^(rediss?:\/\/)([^@/]*)@/, (_m, scheme: string, auth: string) => {
-    const user = auth.includes(':') ? auth.slice(0, auth.indexOf(':')) : ''
-    return `${scheme}${user}:***@`
-  })
-}
-
-function isOrphanRedis(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-    return comm.startsWith('redis-server') && ppid === 1
-  } catch {
-    return false
-  }
-}
-
 /**
  * The Redis every lab uses: a managed `redis-server` child (loopback only, random password, its own
  * data folder) or an existing server named by REDIS_URL. It owns one ioredis connection for its
@@ -101,18 +49,14 @@ function isOrphanRedis(pid: number): boolean {
 export class RedisHost {
   readonly #opts: Required<Omit<RedisHostOptions, 'url'>> & { url: string | undefined }
   readonly #managed: boolean
-  #bin: string | null = null
-  #endpoint: Endpoint | null = null
-  #child: ChildProcess | null = null
+  /** The managed server, once its binary is found. */
+  #process: RedisProcess | null = null
+  #endpoint: RedisEndpoint | null = null
   #status: RedisStatus = 'starting'
   #persistence: boolean
-  #version: string | null = null
-  #usedMemory: number | null = null
-  #keys: number | null = null
   #lastError: string | null = null
   #client: Redis | null = null
-  #statsTimer: NodeJS.Timeout | null = null
-  #logTail: string[] = []
+  readonly #stats = new RedisStats()
   #closing: Promise<void> | null = null
   #started = false
   readonly #clients = new Set<Redis>()
@@ -147,14 +91,15 @@ export class RedisHost {
       await this.#connectClient()
       return
     }
-    this.#bin = findRedisServer(this.#opts.env)
-    if (!this.#bin) {
+    const bin = findRedisServer(this.#opts.env)
+    if (!bin) {
       this.#status = 'missing'
-      this.#lastError =
-        'redis-server was not found on PATH. Install it (see below) or set REDIS_URL to a running Redis, then restart Flowlab.'
+      this.#lastError = REDIS_MISSING_MESSAGE
       this.#trace('missing', 'error', this.#lastError)
       return
     }
+    const server = this.#createProcess(bin)
+    this.#process = server
     const password = randomBytes(24).toString('hex')
     for (let attempt = 1; attempt <= REDIS_START_ATTEMPTS; attempt++) {
       this.#endpoint = {
@@ -169,8 +114,7 @@ export class RedisHost {
         await this.#spawnServer()
         break
       } catch (err) {
-        const portTaken = this.#logTail.some((l) => /Address already in use/i.test(l))
-        if (!portTaken || attempt === REDIS_START_ATTEMPTS) {
+        if (!server.portTaken || attempt === REDIS_START_ATTEMPTS) {
           this.#fail(`redis-server did not start: ${(err as Error).message}`)
           return
         }
@@ -178,7 +122,6 @@ export class RedisHost {
     }
     await this.#connectClient()
   }
-
   /** True when Flowlab started this server (false with REDIS_URL). */
   get managed(): boolean {
     return this.#managed
@@ -212,11 +155,11 @@ export class RedisHost {
       status: this.#status,
       managed: this.#managed,
       url: this.url,
-      version: this.#version,
-      usedMemoryBytes: this.#status === 'up' ? this.#usedMemory : null,
-      keys: this.#status === 'up' ? this.#keys : null,
+      version: this.#stats.version,
+      usedMemoryBytes: this.#status === 'up' ? this.#stats.usedMemoryBytes : null,
+      keys: this.#status === 'up' ? this.#stats.keys : null,
       persistence: this.#persistence,
-      pid: this.#child?.pid ?? null,
+      pid: this.#process?.pid ?? null,
       lastError: this.#lastError,
       install: this.#status === 'missing' ? REDIS_INSTALL_HINTS : null
     }
@@ -228,10 +171,7 @@ export class RedisHost {
    */
   createClient(name: string, extra: RedisOptions = {}): Redis {
     if (!this.#endpoint) {
-      throw new CommandError(
-        this.#status === 'missing' ? ErrorCode.RedisMissing : ErrorCode.RedisUnavailable,
-        this.#lastError ?? 'Redis is not available'
-      )
+      throw redisUnavailableError(this.#status, this.#lastError)
     }
     const client = new Redis({
       host: this.#endpoint.host,
@@ -256,27 +196,23 @@ export class RedisHost {
   /** SIGKILLs the managed server, as a crash would. Its clients go to "reconnecting". */
   async kill(): Promise<void> {
     this.#requireManaged('kill')
-    const child = this.#child
-    if (!child || child.exitCode !== null || child.signalCode !== null) {
+    const server = this.#process
+    if (!server?.running) {
       throw new CommandError(
         ErrorCode.InvalidState,
         'Redis is not running; press Restart to start it'
       )
     }
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-    this.#expectedExit = child
-    child.kill('SIGKILL')
-    await exited
+    const pid = server.pid
+    await server.kill()
     this.#status = 'down'
-    this.#trace('killed', 'warn', `redis-server (pid ${child.pid}) killed with SIGKILL`, {
-      pid: child.pid ?? null
-    })
+    this.#trace('killed', 'warn', `redis-server (pid ${pid}) killed with SIGKILL`, { pid })
   }
 
   /** Stops the managed server if it runs (gracefully) and starts it again on the same port. */
   async restart(): Promise<void> {
     this.#requireManaged('restart')
-    if (!this.#bin || !this.#endpoint) {
+    if (!this.#process || !this.#endpoint) {
       throw new CommandError(ErrorCode.InvalidState, this.#lastError ?? 'Redis was never started')
     }
     await this.#stopServer()
@@ -294,7 +230,7 @@ export class RedisHost {
   async setPersistence(enabled: boolean): Promise<void> {
     this.#requireManaged('change persistence of')
     this.#persistence = enabled
-    if (this.#endpoint) this.#writeConfig()
+    if (this.#endpoint) this.#process?.writeConfig(this.#endpoint, enabled)
     if (this.#client && this.#status === 'up') {
       await this.#client.config('SET', 'appendonly', enabled ? 'yes' : 'no')
     }
@@ -304,8 +240,7 @@ export class RedisHost {
   /** Stops the managed server and closes every connection. Idempotent; runs every cleanup. */
   close(): Promise<void> {
     this.#closing ??= (async (): Promise<void> => {
-      if (this.#statsTimer) clearInterval(this.#statsTimer)
-      this.#statsTimer = null
+      this.#stats.stop()
       for (const client of this.#clients) client.disconnect()
       this.#clients.clear()
       this.#client = null
@@ -314,15 +249,8 @@ export class RedisHost {
     return this.#closing
   }
 
-  #expectedExit: ChildProcess | null = null
-
   #requireManaged(what: string): void {
-    if (!this.#managed) {
-      throw new CommandError(
-        ErrorCode.RedisNotManaged,
-        `Flowlab is using REDIS_URL, so it cannot ${what} that server; only a Redis it started itself`
-      )
-    }
+    if (!this.#managed) throw redisNotManagedError(what)
     if (this.#status === 'missing') {
       throw new CommandError(ErrorCode.RedisMissing, this.#lastError ?? 'redis-server is missing')
     }
@@ -338,115 +266,22 @@ export class RedisHost {
     this.#opts.onTrace(type, level, message, data)
   }
 
-  get #redisDir(): string {
-    return join(this.#opts.dataDir, 'redis')
-  }
-
-  #writeConfig(): string {
-    const endpoint = this.#endpoint
-    if (!endpoint) throw new Error('no endpoint')
-    mkdirSync(this.#redisDir, { recursive: true, mode: 0o700 })
-    const file = join(this.#redisDir, 'redis.conf')
-    // The password goes in a 0600 file rather than argv, where any local user could read it.
-    const lines = [
-      `port ${endpoint.port}`,
-      `bind ${endpoint.host}`,
-      'protected-mode yes',
-      `requirepass ${endpoint.password ?? ''}`,
-      `dir ${JSON.stringify(this.#redisDir)}`,
-      `pidfile ${JSON.stringify(join(this.#redisDir, 'redis.pid'))}`,
-      `appendonly ${this.#persistence ? 'yes' : 'no'}`,
-      'save ""',
-      'daemonize no',
-      'logfile ""',
-      'loglevel notice'
-    ]
-    writeFileSync(file, lines.join('\n') + '\n', { mode: 0o600 })
-    return file
-  }
-
-  /** A redis-server left by an engine that died without cleaning up holds our data folder. */
-  #reapOrphan(): void {
-    let pid: number
-    try {
-      pid = Number(readFileSync(join(this.#redisDir, 'redis.pid'), 'utf8').trim())
-    } catch {
-      return
-    }
-    if (Number.isInteger(pid) && pid > 0 && isOrphanRedis(pid)) {
-      // SIGTERM lets it flush its AOF, so nothing it acknowledged is lost to the next server.
-      process.kill(pid, 'SIGTERM')
-      this.#trace('orphan', 'warn', `stopped redis-server pid ${pid} left by an earlier run`, {
-        pid
-      })
-      const deadline = Date.now() + REDIS_STOP_TIMEOUT_MS
-      while (isOrphanRedis(pid) && Date.now() < deadline) {
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20)
-      }
-    }
-    rmSync(join(this.#redisDir, 'redis.pid'), { force: true })
-  }
-
-  #spawnServer(): Promise<void> {
-    const bin = this.#bin
-    if (!bin) return Promise.reject(new Error('no redis-server binary'))
-    this.#reapOrphan()
-    const config = this.#writeConfig()
-    this.#status = 'starting'
-    this.#logTail = []
-    const child = spawn(bin, [config], { stdio: ['ignore', 'pipe', 'pipe'] })
-    this.#child = child
-    return new Promise<void>((resolve, reject) => {
-      let ready = false
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL')
-        reject(new Error(`no answer within ${REDIS_READY_TIMEOUT_MS} ms`))
-      }, REDIS_READY_TIMEOUT_MS)
-      const onData = (chunk: Buffer): void => {
-        for (const line of chunk.toString('utf8').split('\n')) {
-          if (!line.trim()) continue
-          this.#logTail.push(line.trim())
-          if (this.#logTail.length > REDIS_LOG_TAIL_LINES) this.#logTail.shift()
-          if (!ready && /Ready to accept connections/.test(line)) {
-            ready = true
-            clearTimeout(timer)
-            this.#status = this.#client?.status === 'ready' ? 'up' : 'starting'
-            this.#lastError = null
-            this.#trace(
-              'started',
-              'info',
-              `redis-server started (pid ${child.pid}, port ${this.#endpoint?.port})`,
-              {
-                pid: child.pid ?? null,
-                port: this.#endpoint?.port ?? null
-              }
-            )
-            resolve()
-          }
-        }
-      }
-      child.stdout?.on('data', onData)
-      child.stderr?.on('data', onData)
-      child.once('error', (err) => {
-        clearTimeout(timer)
-        reject(err)
-      })
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer)
-        if (this.#child === child) this.#child = null
-        if (!ready) {
-          const last = this.#logTail.slice(-3).join(' | ')
-          reject(
-            new Error(
-              `exited (${signal ?? `code ${code}`}) before it was ready${last ? `: ${last}` : ''}`
-            )
-          )
-          return
-        }
-        if (this.#expectedExit === child) {
-          this.#expectedExit = null
-          return
-        }
+  /** The managed server's process, reporting its readiness and crashes into the status. */
+  #createProcess(bin: string): RedisProcess {
+    return new RedisProcess({
+      bin,
+      dir: join(this.#opts.dataDir, 'redis'),
+      onTrace: (type, level, message, data) => this.#trace(type, level, message, data),
+      onReady: (pid) => {
+        this.#status = this.#client?.status === 'ready' ? 'up' : 'starting'
+        this.#lastError = null
+        const port = this.#endpoint?.port ?? null
+        this.#trace('started', 'info', `redis-server started (pid ${pid}, port ${port})`, {
+          pid,
+          port
+        })
+      },
+      onUnexpectedExit: (code, signal) => {
         this.#status = 'down'
         this.#trace(
           'exited',
@@ -457,21 +292,26 @@ export class RedisHost {
             signal: signal ?? null
           }
         )
-      })
+      }
     })
   }
 
+  #spawnServer(): Promise<void> {
+    const server = this.#process
+    const endpoint = this.#endpoint
+    if (!server) return Promise.reject(new Error('no redis-server binary'))
+    if (!endpoint) return Promise.reject(new Error('no endpoint'))
+    const started = server.spawn(endpoint, this.#persistence)
+    this.#status = 'starting'
+    return started
+  }
+
   async #stopServer(): Promise<void> {
-    const child = this.#child
-    if (!child || child.exitCode !== null || child.signalCode !== null) return
-    this.#expectedExit = child
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-    child.kill('SIGTERM')
-    const timer = setTimeout(() => child.kill('SIGKILL'), REDIS_STOP_TIMEOUT_MS)
-    await exited
-    clearTimeout(timer)
+    const server = this.#process
+    const pid = server?.pid
+    if (!server || !(await server.stop())) return
     this.#status = 'down'
-    this.#trace('stopped', 'info', `redis-server (pid ${child.pid}) stopped`)
+    this.#trace('stopped', 'info', `redis-server (pid ${pid}) stopped`)
   }
 
   async #connectClient(): Promise<void> {
@@ -481,11 +321,11 @@ export class RedisHost {
       this.#status = 'up'
       this.#lastError = null
       this.#trace('connected', 'info', 'connected to Redis')
-      void this.#refreshStats()
+      void this.#stats.refresh()
     })
     client.on('reconnecting', () => {
       // A dead managed server is "down", not merely "reconnecting": say what the user can do.
-      if (this.#managed && !this.#child) return
+      if (this.#managed && !this.#process?.spawned) return
       if (this.#status === 'up') {
         this.#status = 'reconnecting'
         this.#trace('reconnecting', 'warn', 'lost the connection to Redis; reconnecting')
@@ -497,8 +337,11 @@ export class RedisHost {
         this.#lastError = `cannot reach ${this.url}: ${err.message}`
       }
     })
-    this.#statsTimer = setInterval(() => void this.#refreshStats(), REDIS_STATS_INTERVAL_MS)
-    this.#statsTimer.unref()
+    // Someone else may change the AOF setting of a server Flowlab does not manage.
+    const onPersistence = (enabled: boolean): void => {
+      this.#persistence = enabled
+    }
+    this.#stats.start(client, this.#managed ? undefined : onPersistence)
     await new Promise<void>((resolve) => {
       if (client.status === 'ready') return resolve()
       const timer = setTimeout(resolve, REDIS_READY_TIMEOUT_MS)
@@ -507,28 +350,5 @@ export class RedisHost {
         resolve()
       })
     })
-  }
-
-  async #refreshStats(): Promise<void> {
-    const client = this.#client
-    if (!client || client.status !== 'ready') return
-    try {
-      const [server, memory, keys] = await Promise.all([
-        this.#version ? Promise.resolve('') : client.info('server'),
-        client.info('memory'),
-        client.dbsize()
-      ])
-      const version = /redis_version:(\S+)/.exec(server)?.[1]
-      if (version) this.#version = version
-      const used = /used_memory:(\d+)/.exec(memory)?.[1]
-      this.#usedMemory = used ? Number(used) : null
-      this.#keys = keys
-      if (!this.#managed) {
-        const aof = await client.config('GET', 'appendonly').catch(() => null)
-        if (Array.isArray(aof) && aof[1]) this.#persistence = aof[1] === 'yes'
-      }
-    } catch {
-      // The next tick tries again; connection state is tracked by the client events.
-    }
   }
 }
