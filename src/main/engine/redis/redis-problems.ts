@@ -1,21 +1,40 @@
-import { CommandError, ErrorCode, type RedisStatus } from '@shared/contract'
+import type { Problem, RedisInfo } from '@shared/contract'
 
-/** Shown (with REDIS_INSTALL_HINTS) when there is no redis-server to start. */
-export const REDIS_MISSING_MESSAGE =
-  'redis-server was not found on PATH. Install it (see below) or set REDIS_URL to a running Redis, then restart Flowlab.'
-
-/** Why a command that needs Redis cannot run: it is missing, or not (yet) reachable. */
-export function redisUnavailableError(status: RedisStatus, lastError: string | null): CommandError {
-  return new CommandError(
-    status === 'missing' ? ErrorCode.RedisMissing : ErrorCode.RedisUnavailable,
-    lastError ?? 'Redis is not available'
-  )
-}
-
-/** Why `what` (kill, restart…) cannot be done to a server given by REDIS_URL. */
-export function redisNotManagedError(what: string): CommandError {
-  return new CommandError(
-    ErrorCode.RedisNotManaged,
-    `Flowlab is using REDIS_URL, so it cannot ${what} that server; only a Redis it started itself`
-  )
+/** What is wrong with Redis right now, in plain words with what to do next; [] when all is well. */
+export function redisProblems(redis: RedisInfo): Problem[] {
+  switch (redis.status) {
+    case 'missing':
+      return [
+        {
+          id: 'redis:missing',
+          severity: 'error',
+          message: 'redis-server is not installed, so the labs that need Redis cannot run.',
+          hint: 'Install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or set REDIS_URL, then restart Flowlab.'
+        }
+      ]
+    case 'down':
+      return [
+        {
+          id: 'redis:down',
+          severity: 'warning',
+          message: 'Redis is down.',
+          hint: redis.managed
+            ? 'Press Restart in the Redis panel.'
+            : 'Start the server at REDIS_URL.'
+        }
+      ]
+    case 'reconnecting':
+      return [{ id: 'redis:reconnecting', severity: 'warning', message: 'Reconnecting to Redis…' }]
+    case 'error':
+      return [
+        {
+          id: 'redis:error',
+          severity: 'error',
+          message: redis.lastError ?? 'Redis failed.',
+          hint: redis.managed ? 'Press Restart in the Redis panel.' : 'Check REDIS_URL.'
+        }
+      ]
+    default:
+      return []
+  }
 }
