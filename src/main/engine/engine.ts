@@ -22,7 +22,7 @@ import { FrameStream } from './frame-stream'
 import type { Lab, LabDefinition } from './lab'
 import { LAB_DEFINITIONS } from './labs'
 import { RedisHost } from './redis/redis-host'
-import { redisProblems } from './redis-problems'
+import { redisProblems } from './redis/redis-problems'
 import { TraceLog } from './trace/trace-log'
 
 export interface EngineConfig {

@@ -17,7 +17,7 @@ import {
   REDIS_MISSING_MESSAGE,
   redisNotManagedError,
   redisUnavailableError
-} from './redis-problems'
+} from './redis-errors'
 import { RedisStats } from './redis-stats'
 
 export { redactUrl } from './redis-endpoint'
