@@ -1,30 +1,47 @@
-import { useEffect, useState, type ReactNode } from 'react'
+import { useEffect, useState, type ComponentType, type ReactNode } from 'react'
 import { ErrorBoundary } from './components/ErrorBoundary'
 import { ProblemsBar } from './components/ProblemsBar'
 import { StatusPill } from './components/StatusPill'
 import { Toasts } from './components/Toasts'
-import { ChannelsPanel } from './features/channels/ChannelsPanel'
-import { DispatchPanel } from './features/dispatch/DispatchPanel'
+import { COMING_LABS, type ComingLab } from './features/labs/coming-labs'
 import { ComingPanel } from './features/labs/ComingPanel'
 import { REDIS_TONE, RedisPanel } from './features/redis/RedisPanel'
+import { LAB_FEATURES } from './features/registry'
 import { TracePanel } from './features/trace/TracePanel'
 import { formatDuration } from './lib/format'
 import { useConsole } from './store'
 
-type Route = 'dispatch' | 'channels' | 'cache' | 'cluster' | 'redis' | 'trace'
-const ROUTES: { id: Route; title: string }[] = [
-  { id: 'dispatch', title: 'Dispatch' },
-  { id: 'channels', title: 'Channels' },
-  { id: 'cache', title: 'Cache' },
-  { id: 'cluster', title: 'Cluster' },
-  { id: 'redis', title: 'Redis' },
-  { id: 'trace', title: 'Trace' }
-]
-const DEFAULT_ROUTE: Route = 'dispatch'
+/** One entry of the nav: its id is its hash route (`#/<id>`) and its testid (`nav-<id>`). */
+interface Route {
+  id: string
+  title: string
+  /** A planned lab, badged as such in the nav. */
+  coming: boolean
+  Panel: ComponentType
+}
 
-function routeFromHash(): Route {
+function comingRoute(lab: ComingLab): Route {
+  return {
+    id: lab.id,
+    title: lab.title,
+    coming: true,
+    Panel: (): ReactNode => <ComingPanel lab={lab} />
+  }
+}
+
+const BUILT = new Set<string>(LAB_FEATURES.map((lab) => lab.id))
+// The built labs, then the planned ones the registry does not have yet, then the fixed routes.
+const ROUTES: readonly Route[] = [
+  ...LAB_FEATURES.map((lab) => ({ id: lab.id, title: lab.title, coming: false, Panel: lab.Panel })),
+  ...COMING_LABS.filter((lab) => !BUILT.has(lab.id)).map(comingRoute),
+  { id: 'redis', title: 'Redis', coming: false, Panel: RedisPanel },
+  { id: 'trace', title: 'Trace', coming: false, Panel: TracePanel }
+]
+const DEFAULT_ROUTE = ROUTES[0]?.id ?? 'redis'
+
+function routeFromHash(): string {
   const id = window.location.hash.replace(/^#\/?/, '')
-  return ROUTES.some((r) => r.id === id) ? (id as Route) : DEFAULT_ROUTE
+  return ROUTES.some((r) => r.id === id) ? id : DEFAULT_ROUTE
 }
 
 type Theme = 'light' | 'dark'
@@ -34,22 +51,9 @@ function initialTheme(): Theme {
   return window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'
 }
 
-function Panel(props: { route: Route }): ReactNode {
-  const labs = useConsole((s) => s.snapshot?.labs)
-  switch (props.route) {
-    case 'redis':
-      return <RedisPanel />
-    case 'trace':
-      return <TracePanel />
-    case 'dispatch':
-      return <DispatchPanel />
-    case 'channels':
-      return <ChannelsPanel />
-    default: {
-      const lab = labs?.find((l) => l.id === props.route)
-      return <ComingPanel lab={props.route} title={lab?.title ?? props.route} />
-    }
-  }
+function Panel(props: { route: string }): ReactNode {
+  const RoutePanel = ROUTES.find((r) => r.id === props.route)?.Panel
+  return RoutePanel ? <RoutePanel /> : null
 }
 
 const PRESENCE_TEXT = {
@@ -60,14 +64,13 @@ const PRESENCE_TEXT = {
 }
 
 export function App(): ReactNode {
-  const [route, setRoute] = useState<Route>(routeFromHash)
+  const [route, setRoute] = useState<string>(routeFromHash)
   const [theme, setTheme] = useState<Theme>(initialTheme)
   const presence = useConsole((s) => s.presence)
   const presenceDetail = useConsole((s) => s.presenceDetail)
   const redis = useConsole((s) => s.snapshot?.redis)
   const app = useConsole((s) => s.snapshot?.app)
   const uptime = useConsole((s) => s.snapshot?.uptimeMs)
-  const labs = useConsole((s) => s.snapshot?.labs)
 
   useEffect(() => {
     const onHash = (): void => setRoute(routeFromHash())
@@ -110,21 +113,18 @@ export function App(): ReactNode {
         </button>
       </header>
       <nav className="sidebar" aria-label="Labs">
-        {ROUTES.map((r) => {
-          const coming = labs?.find((l) => l.id === r.id)?.status === 'coming'
-          return (
-            <a
-              key={r.id}
-              href={`#/${r.id}`}
-              className={`nav-item${route === r.id ? ' active' : ''}`}
-              aria-current={route === r.id ? 'page' : undefined}
-              data-testid={`nav-${r.id}`}
-            >
-              {r.title}
-              {coming ? <span className="badge">coming</span> : null}
-            </a>
-          )
-        })}
+        {ROUTES.map((r) => (
+          <a
+            key={r.id}
+            href={`#/${r.id}`}
+            className={`nav-item${route === r.id ? ' active' : ''}`}
+            aria-current={route === r.id ? 'page' : undefined}
+            data-testid={`nav-${r.id}`}
+          >
+            {r.title}
+            {r.coming ? <span className="badge">coming</span> : null}
+          </a>
+        ))}
       </nav>
       <main className="content">
         {presence === 'error' && presenceDetail ? (

@@ -4,7 +4,7 @@ import {
   type ConsumerProxyInfo,
   type LabClientInfo,
   type PropertyJson
-} from '@shared/contract'
+} from '@shared/contract/labs/channels'
 import { formatTime } from '../../lib/format'
 import { useCommand } from '../../lib/use-command'
 import { discardText, structuredEvent } from './events'

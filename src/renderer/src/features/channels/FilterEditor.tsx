@@ -1,10 +1,10 @@
 import { useEffect, useState, type ReactNode } from 'react'
+import { EngineError } from '@shared/contract'
 import {
   ChannelsCommandType,
-  EngineError,
   type ChannelsEvaluateResult,
   type FilterTarget
-} from '@shared/contract'
+} from '@shared/contract/labs/channels'
 import { useCommand } from '../../lib/use-command'
 import { useTransport } from '../../transport-context'
 import { SAMPLE_EVENTS } from './events'

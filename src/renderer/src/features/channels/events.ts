@@ -1,4 +1,8 @@
-import type { ChannelCountersInfo, PropertyJson, StructuredEventJson } from '@shared/contract'
+import type {
+  ChannelCountersInfo,
+  PropertyJson,
+  StructuredEventJson
+} from '@shared/contract/labs/channels'
 
 /** A structured event built from the push form's fields. */
 export function structuredEvent(fields: {

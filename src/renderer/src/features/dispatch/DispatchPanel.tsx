@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react'
+import { useLabInfo } from '../../lib/use-lab-info'
 import { useConsole } from '../../store'
 import { Charts } from './Charts'
 import { Collections } from './Collections'
@@ -14,7 +15,7 @@ const ACTIVE = new Set(['starting', 'running', 'settling'])
 
 /** The Dispatch lab: settings, topology, the seed's collections, workers, faults, tables, verdict. */
 export function DispatchPanel(): ReactNode {
-  const info = useConsole((s) => s.snapshot?.dispatch)
+  const info = useLabInfo('dispatch')
   const now = useConsole((s) => s.snapshot?.at ?? 0)
   if (!info) return <section className="panel">Waiting for the engine…</section>
   const active = ACTIVE.has(info.status)
