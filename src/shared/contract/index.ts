@@ -7,7 +7,3 @@ export * from './snapshot'
 export * from './trace'
 export * from './validate'
 export * from './wire'
-// TODO(issue-7): lab code imports its contract from '@shared/contract/labs/<lab>'; these two
-// re-exports go once every importer does.
-export * from './labs/channels'
-export * from './labs/dispatch'

@@ -5,7 +5,8 @@
  */
 
 /** Any JSON value; the lab's stand-in for a CORBA `any`. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
+export type JsonValue =
+  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
 
 /** CosNotification::EventType. `*` (or empty) is a wildcard in constraints and subscriptions. */
 export interface EventType {
@@ -37,4 +38,5 @@ export interface StructuredEvent {
  * Sequence suppliers and consumers move arrays of structured events; each one is a `structured`
  * ChannelEvent inside the channel.
  */
-export type ChannelEvent = { kind: 'any'; data: JsonValue } | { kind: 'structured'; event: StructuredEvent }
+export type ChannelEvent =
+  { kind: 'any'; data: JsonValue } | { kind: 'structured'; event: StructuredEvent }

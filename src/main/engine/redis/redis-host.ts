@@ -13,11 +13,7 @@ import { findRedisServer, REDIS_INSTALL_HINTS } from './find-redis-server'
 import { freePort } from './free-port'
 import { parseRedisUrl, redactUrl, type RedisEndpoint } from './redis-endpoint'
 import { RedisProcess, REDIS_READY_TIMEOUT_MS } from './redis-process'
-import {
-  REDIS_MISSING_MESSAGE,
-  redisNotManagedError,
-  redisUnavailableError
-} from './redis-errors'
+import { REDIS_MISSING_MESSAGE, redisNotManagedError, redisUnavailableError } from './redis-errors'
 import { RedisStats } from './redis-stats'
 
 export { redactUrl } from './redis-endpoint'

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react'
-import type { ChannelInfoJson, LabClientInfo, ProxyInfoBase } from '@shared/contract'
+import type { ChannelInfoJson, LabClientInfo, ProxyInfoBase } from '@shared/contract/labs/channels'
 
 function clientName(proxy: ProxyInfoBase, clients: Map<string, LabClientInfo>): string {
   const c = proxy.client

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react'
-import type { DispatchInfo } from '@shared/contract'
+import type { DispatchInfo } from '@shared/contract/labs/dispatch'
 
 const W = 320
 const H = 70

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react'
-import type { DispatchInfo } from '@shared/contract'
+import type { DispatchInfo } from '@shared/contract/labs/dispatch'
 
 /** The seed's three collections by their names: msgs, sent_msgs (with deadlines), rcvd_msgs. */
 export function Collections(props: { info: DispatchInfo; now: number }): ReactNode {

@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react'
-import { DispatchCommandType, type DispatchInfo } from '@shared/contract'
+import { DispatchCommandType, type DispatchInfo } from '@shared/contract/labs/dispatch'
 import { useCommand } from '../../lib/use-command'
 
 /** A live page of the "already executed?" marks `done:<epoch>` with their TTL; search by epoch. */

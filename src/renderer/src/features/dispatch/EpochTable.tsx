@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useRef, useState, type ReactNode } from 'react'
-import { DispatchCommandType, type DispatchInfo } from '@shared/contract'
+import { DispatchCommandType, type DispatchInfo } from '@shared/contract/labs/dispatch'
 import { useCommand } from '../../lib/use-command'
 
 const ROW_PX = 26

@@ -5,7 +5,7 @@ import {
   type DispatchInfo,
   type LinkDirection,
   type LinkDirectionInfo
-} from '@shared/contract'
+} from '@shared/contract/labs/dispatch'
 import { useCommand } from '../../lib/use-command'
 
 function DirectionFaults(props: {

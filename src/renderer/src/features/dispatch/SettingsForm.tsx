@@ -7,7 +7,7 @@ import {
   type CrashPoint,
   type DispatchSettingsInput,
   type Semantics
-} from '@shared/contract'
+} from '@shared/contract/labs/dispatch'
 import { useCommand } from '../../lib/use-command'
 
 interface Form {

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react'
-import type { DispatchInfo, LinkDirectionInfo } from '@shared/contract'
+import type { DispatchInfo, LinkDirectionInfo } from '@shared/contract/labs/dispatch'
 
 function faultMarks(dir: LinkDirectionInfo): string[] {
   const marks: string[] = []

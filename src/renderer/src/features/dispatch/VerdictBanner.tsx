@@ -1,5 +1,9 @@
 import type { ReactNode } from 'react'
-import { VIOLATION_CAUSE_TEXT, type DispatchInfo, type ViolationCause } from '@shared/contract'
+import {
+  VIOLATION_CAUSE_TEXT,
+  type DispatchInfo,
+  type ViolationCause
+} from '@shared/contract/labs/dispatch'
 
 /** The checker's word on the run: which guarantee, whether it held, and every cause of a breach. */
 export function VerdictBanner(props: { info: DispatchInfo }): ReactNode {

@@ -5,7 +5,7 @@ import {
   type CrashPoint,
   type DispatchWorkerAction,
   type DispatchWorkerInfo
-} from '@shared/contract'
+} from '@shared/contract/labs/dispatch'
 import { useCommand } from '../../lib/use-command'
 
 function WorkerRow(props: { w: DispatchWorkerInfo; active: boolean }): ReactNode {
