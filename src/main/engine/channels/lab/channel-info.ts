@@ -5,11 +5,13 @@ import {
   type ConsumerProxyInfo,
   type DiscoveryEntryInfo,
   type ProxyClientInfo,
+  type ProxyInfoBase,
   type SupplierProxyInfo
 } from '@shared/contract/labs/channels'
 import type { EventType } from '../event'
 import { previewEvent } from '../event-json'
 import type { EventChannel, ProxyBase } from '../model'
+import type { ProxyConsumerInfo, ProxySupplierInfo } from '../model/info'
 import { hasPersistentConnection, refKey } from '../proxy-ops'
 import type { LabState } from './lab-state'
 import { metaOf } from './lookups'
@@ -53,17 +55,7 @@ export function channelInfo(
       const detailed = detail.left > 0 && p.queueLength > 0
       if (detailed) detail.left--
       proxies.push({
-        ref: p.ref,
-        proxyType: p.proxyType,
-        cosEvent: p.cosEvent,
-        state: p.state,
-        connected: p.connected,
-        suspended: p.suspended,
-        filterIds: p.filterIds,
-        qos: p.qos,
-        persistentConnection: hasPersistentConnection(proxy),
-        client,
-        counters: p.counters,
+        ...proxyBase(proxy, p, client),
         queue: {
           length: p.queueLength,
           capacity: p.queueCapacity,
@@ -109,17 +101,7 @@ export function channelInfo(
       for (const t of p.offeredTypes)
         if (entry(t).suppliers.length < DISCOVERY_NAMES_MAX) entry(t).suppliers.push(name)
       proxies.push({
-        ref: p.ref,
-        proxyType: p.proxyType,
-        cosEvent: p.cosEvent,
-        state: p.state,
-        connected: p.connected,
-        suspended: p.suspended,
-        filterIds: p.filterIds,
-        qos: p.qos,
-        persistentConnection: hasPersistentConnection(proxy),
-        client,
-        counters: p.counters,
+        ...proxyBase(proxy, p, client),
         offeredTypes: p.offeredTypes
       })
     }
@@ -172,4 +154,25 @@ function clientInfo(state: LabState, proxy: ProxyBase): ProxyClientInfo {
     return { kind: 'remote', id: remote.session, label: remote.name, away: remote.away }
   }
   return { kind: 'none', id: null, label: null, away: false }
+}
+
+/** The fields every proxy shows, whichever side of the channel it is on. */
+function proxyBase(
+  proxy: ProxyBase,
+  p: ProxySupplierInfo | ProxyConsumerInfo,
+  client: ProxyClientInfo
+): ProxyInfoBase {
+  return {
+    ref: p.ref,
+    proxyType: p.proxyType,
+    cosEvent: p.cosEvent,
+    state: p.state,
+    connected: p.connected,
+    suspended: p.suspended,
+    filterIds: p.filterIds,
+    qos: p.qos,
+    persistentConnection: hasPersistentConnection(proxy),
+    client,
+    counters: p.counters
+  }
 }
