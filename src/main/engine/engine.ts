@@ -46,8 +46,8 @@ export interface EngineConfig {
   /** Snapshot cadence; tests may lower it. */
   snapshotIntervalMs?: number
   /**
-   * Settings per lab id, handed unparsed to that lab (each lab documents its own, e.g.
-   * `channels: { endpoint }`). Labs not named here get `{}`.
+   * Settings per lab id, handed unparsed to that lab (each lab's definition documents its own).
+   * Labs not named here get `{}`.
    */
   labs?: Readonly<Record<string, Readonly<Record<string, unknown>>>>
   /** Called with every trace event as it is emitted (headless commands print some of them). */
@@ -81,7 +81,7 @@ export interface Engine {
   readonly redis: RedisHost
   /**
    * A running lab by id, for the CLI and tests inside the main process (each lab folder exports a
-   * typed accessor, e.g. `dispatchLabOf(engine)`); undefined for an id the engine does not run.
+   * typed accessor); undefined for an id the engine does not run.
    */
   lab(id: string): Lab | undefined
 }
@@ -270,8 +270,8 @@ class FlowlabEngine implements Engine {
   }
 
   /**
-   * A lab may need to apply a Redis fault itself (a live dispatch run's checker explains repeats by
-   * a lost dedup table), so the Redis panel's buttons are offered to the labs first.
+   * A lab may need to apply a Redis fault itself (a checker that must know the server's memory was
+   * lost), so the Redis panel's buttons are offered to the labs first.
    */
   async #offerRedisFault(kind: 'redis-kill' | 'redis-restart'): Promise<boolean> {
     for (const lab of this.#labs.values()) {
