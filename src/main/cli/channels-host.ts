@@ -79,16 +79,27 @@ export async function runChannelsHost(argv: string[], io: CliIo): Promise<number
   })
   // The doors' envelope and error table: every command goes through the engine's validation.
   const answer = async (line: string): Promise<unknown> => {
-    let msg: { id?: unknown; info?: boolean; command?: unknown }
+    let msg: unknown
     try {
-      msg = JSON.parse(line) as typeof msg
+      msg = JSON.parse(line)
     } catch (err) {
       const error = { code: ErrorCode.InvalidMessage, message: (err as Error).message }
       return { id: null, ok: false, error }
     }
-    const id = msg.id ?? null
-    if (msg.info) return { id, ok: true, value: lab.toInfo() }
-    return { id, ...(await engine.execute(msg.command)) }
+    if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) {
+      const message =
+        'each line must be a JSON object: {"id":…,"command":{…}} or {"id":…,"info":true}'
+      return { id: null, ok: false, error: { code: ErrorCode.InvalidMessage, message } }
+    }
+    const { id = null, info, command } = msg as { id?: unknown; info?: unknown; command?: unknown }
+    if (info === true) return { id, ok: true, value: lab.toInfo() }
+    // The host runs the Channels lab only: its Redis is not the script's to kill.
+    const type = (command as { type?: unknown } | null)?.type
+    if (typeof type !== 'string' || !type.startsWith(`${channelsLab.id}:`)) {
+      const message = `channels-host takes channels:* commands only (got ${typeof type === 'string' ? type : 'no type'})`
+      return { id, ok: false, error: { code: ErrorCode.InvalidCommand, message, field: 'type' } }
+    }
+    return { id, ...(await engine.execute(command)) }
   }
   await stopped
   lines.close()

@@ -4,6 +4,7 @@ import type { LabDefinition } from './lab'
 
 /**
  * The engine's lab registry: adding a lab is one entry here (plus its folders). The engine creates,
- * starts, routes to and closes exactly these, in this order; it names none of them.
+ * starts and routes to exactly these, starting them in this order and closing them in reverse; it
+ * names none of them.
  */
-export const LAB_DEFINITIONS: readonly LabDefinition[] = [dispatchLab, channelsLab]
+export const LAB_DEFINITIONS: readonly LabDefinition[] = [channelsLab, dispatchLab]

@@ -305,8 +305,13 @@ export class DispatchRun {
       const notes: string[] = []
       try {
         await this.#readEffects()
-        await catchUpTelemetry(this.#ledger, this.#telemetry, this.#pool, this.#crashTimes, () =>
-          this.#readEffects()
+        await catchUpTelemetry(
+          this.#ledger,
+          this.#telemetry,
+          this.#pool,
+          this.#crashTimes,
+          () => this.#readEffects(),
+          { settledNormally, telemetrySocket: this.#socket !== null }
         )
       } catch (err) {
         notes.push(

@@ -20,6 +20,15 @@ const QUIESCE_MAX_MS = 5_000
  * worker that sends no telemetry next to one that does); otherwise the wait ends on the batch.
  */
 const TELEMETRY_WAIT_MAX_MS = 3_000
+/** The same wait when the run was stopped or closed: the user is waiting, the report is partial. */
+const TELEMETRY_WAIT_STOPPED_MS = 500
+/**
+ * A hand-started worker connects its telemetry socket apart from its work socket, so its replies
+ * can come before its `ready`. When only hand-started workers replied and none has introduced
+ * itself yet, the end of the run gives its `ready` this long (a worker that sends no telemetry,
+ * such as examples/python/worker.py, costs the run this much once).
+ */
+const FIRST_CONTACT_WAIT_MS = 1_000
 
 /** Resolves once no delayed message is in flight, no worker is busy and telemetry is quiet. */
 export async function quiesce(
@@ -46,16 +55,24 @@ export async function quiesce(
  * them, bounded by TELEMETRY_WAIT_MAX_MS for records that can never come.
  * @param crashTimes wall-clock ms of worker crashes, ascending.
  * @param readEffects re-reads the effects hash into the ledger (while it is ahead of telemetry).
+ * @param opts whether the run settled on its own (else it was stopped: a shorter bound), and
+ *   whether hand-started workers can report (a telemetry socket is bound).
  */
 export async function catchUpTelemetry(
   ledger: EpochLedger,
   telemetry: RunTelemetry,
   pool: WorkerPool,
   crashTimes: readonly number[],
-  readEffects: () => Promise<void>
+  readEffects: () => Promise<void>,
+  opts: { settledNormally: boolean; telemetrySocket: boolean }
 ): Promise<void> {
-  if (pool.size === 0 && telemetry.externalCount === 0) return
-  const deadline = Date.now() + TELEMETRY_WAIT_MAX_MS
+  if (pool.size === 0 && telemetry.externalCount === 0) {
+    if (!opts.telemetrySocket || ledger.acked === 0) return
+    await telemetry.nextBatch(FIRST_CONTACT_WAIT_MS)
+    if (telemetry.externalCount === 0) return
+  }
+  const deadline =
+    Date.now() + (opts.settledNormally ? TELEMETRY_WAIT_MAX_MS : TELEMETRY_WAIT_STOPPED_MS)
   let readAt = Date.now()
   for (;;) {
     const ahead = effectsAhead(ledger)

@@ -79,6 +79,11 @@ export class RunTelemetry {
     if (batch.rejected > 0)
       for (let i = 0; i < batch.rejected; i++)
         this.#rejects.add('worker-rejected', `worker ${batch.id} rejected a request`)
+    this.#wake()
+  }
+
+  /** Resolves every pending `nextBatch`. */
+  #wake(): void {
     for (const wake of this.#waiters) wake()
     this.#waiters.clear()
   }
@@ -89,7 +94,10 @@ export class RunTelemetry {
    */
   onExternal(msg: TelemetryMessage): void {
     const info = this.#external(msg.id, msg.pid)
-    if (msg.t === 'ready') return
+    if (msg.t === 'ready') {
+      this.#wake()
+      return
+    }
     if (info) {
       info.pid = msg.pid
       info.state = msg.state
@@ -146,6 +154,7 @@ export class RunTelemetry {
   }
 
   /** Resolves when the next batch has been counted, or after `ms`. */
+  /** Resolves on the next batch or `ready`, or after `ms`. */
   nextBatch(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const wake = (): void => {
