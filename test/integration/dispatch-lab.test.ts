@@ -76,7 +76,10 @@ describe('DispatchLab actions', () => {
       semantics: 'exactly-once-atomic',
       messages: 2_000,
       workers: 2,
-      ratePerSec: 1_000,
+      // Ten seconds of traffic: every action below needs messages still flowing (w3 must get
+      // deliveries, w1 must get one more message to crash on), and on a loaded machine starting
+      // and restarting worker processes takes seconds (at 1,000/s the run once ended first).
+      ratePerSec: 200,
       timeoutMs: 300,
       endpoint: `tcp://127.0.0.1:${await freePort()}`
     })
