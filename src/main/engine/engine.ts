@@ -19,7 +19,7 @@ import {
   type TraceLevel
 } from '@shared/contract'
 import { FrameStream } from './frame-stream'
-import type { Lab, LabDefinition } from './lab'
+import type { Lab, LabDefinition, LabHost } from './lab'
 import { LAB_DEFINITIONS } from './labs'
 import { RedisHost } from './redis/redis-host'
 import { redisProblems } from './redis/redis-problems'
@@ -63,7 +63,7 @@ export interface FrameSubscription {
 }
 
 /** The engine as both doors and the CLI see it; nothing else of it is reachable from outside. */
-export interface Engine {
+export interface Engine extends LabHost {
   /** Starts every component (Redis first). Throws if called twice. */
   start(): Promise<void>
   /** Stops everything the engine started (Redis, workers). Idempotent. */

@@ -50,6 +50,12 @@ export interface Lab<Info = unknown, Command extends { type: string } = { type: 
   takeRedisFault?(fault: RedisFault): Promise<boolean>
 }
 
+/** What a lab's typed accessor needs of the engine (kept here so lab folders never import it). */
+export interface LabHost {
+  /** The running lab with this id, if the engine runs one. */
+  lab(id: string): Lab | undefined
+}
+
 /** How the registry makes a lab: one per engine. */
 export interface LabDefinition<
   Info = unknown,

@@ -1,7 +1,6 @@
 import { CHANNELS_DEFAULT_ENDPOINT, channelsContract } from '@shared/contract/labs/channels'
 import type { ChannelsCommand, ChannelsInfo } from '@shared/contract/labs/channels'
-import type { Engine } from '../engine'
-import type { LabDefinition } from '../lab'
+import type { LabDefinition, LabHost } from '../lab'
 import { ChannelsLab } from './channels-lab'
 
 /** Where remote clients go when the usual port is taken: any free loopback port (and it is said). */
@@ -31,7 +30,7 @@ export const channelsLab: LabDefinition<ChannelsInfo, ChannelsCommand> = {
 }
 
 /** The engine's Channels lab, typed (for tests in the main process). */
-export function channelsLabOf(engine: Engine): ChannelsLab {
+export function channelsLabOf(engine: LabHost): ChannelsLab {
   const lab = engine.lab(channelsLab.id)
   if (!(lab instanceof ChannelsLab)) throw new Error('this engine runs no Channels lab')
   return lab

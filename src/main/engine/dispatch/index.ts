@@ -3,8 +3,7 @@ import {
   type DispatchCommand,
   type DispatchInfo
 } from '@shared/contract/labs/dispatch'
-import type { Engine } from '../engine'
-import type { LabDefinition } from '../lab'
+import type { LabDefinition, LabHost } from '../lab'
 import { DispatchLab } from './dispatch-lab'
 
 /**
@@ -26,7 +25,7 @@ export const dispatchLab: LabDefinition<DispatchInfo, DispatchCommand> = {
 }
 
 /** The engine's Dispatch lab, typed (for the CLI and tests in the main process). */
-export function dispatchLabOf(engine: Engine): DispatchLab {
+export function dispatchLabOf(engine: LabHost): DispatchLab {
   const lab = engine.lab(dispatchLab.id)
   if (!(lab instanceof DispatchLab)) throw new Error('this engine runs no Dispatch lab')
   return lab
