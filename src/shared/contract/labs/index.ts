@@ -1,5 +1,4 @@
 import type { z } from 'zod'
-import { cacheContract } from './cache'
 import { channelsContract } from './channels'
 import { dispatchContract } from './dispatch'
 
@@ -10,8 +9,7 @@ import { dispatchContract } from './dispatch'
  */
 export const LAB_CONTRACTS = {
   dispatch: dispatchContract,
-  channels: channelsContract,
-  cache: cacheContract
+  channels: channelsContract
 } as const
 
 type Contracts = typeof LAB_CONTRACTS
