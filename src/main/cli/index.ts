@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
+import { runCacheCommand } from './cache-command'
 import { runChannelsHost } from './channels-host'
 import { runConsole } from './console-command'
 import { electronBinary, electronUnavailableReason } from './electron-check'
@@ -21,6 +22,7 @@ commands:
   start     the desktop window where Electron can run, else the browser console
   console   serve the console in a browser (flowlab console --help)
   run       a headless Dispatch lab run with a report (flowlab run --help)
+  cache     a headless Cache lab run with a report (flowlab cache --help)
   worker    a Dispatch lab worker you start by hand (flowlab worker --help)
   filter    evaluate a Notification Service constraint against events (flowlab filter --help)`
 
@@ -74,6 +76,8 @@ async function main(argv: string[]): Promise<number> {
       return runFilterCommand(rest, io)
     case 'run':
       return runDispatchCommand(rest, io)
+    case 'cache':
+      return runCacheCommand(rest, io)
     case 'worker':
       return runWorkerCommand(rest, io)
     case 'channels-host':
