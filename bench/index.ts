@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { benchBullmq } from './bullmq-bench'
+import { benchCache } from './cache-bench'
 import { benchChannels } from './channels-bench'
 import { benchDispatch, type BenchFigure } from './dispatch-bench'
 import { RedisHost } from '../src/main/engine/redis/redis-host'
@@ -16,6 +17,7 @@ const RESULTS = join(__dirname, 'results.json')
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000)
 const WORKERS = 4
 const WORKER_CONCURRENCY = 8
+const CACHE_OPS = Number(process.env.BENCH_CACHE_OPS ?? 4_000)
 
 function table(title: string, rows: Record<string, BenchFigure>): void {
   process.stdout.write(`\n${title}\n`)
@@ -72,6 +74,26 @@ async function main(): Promise<void> {
       `${name.padEnd(36)}${String(f.eventsPerSec).padStart(10)}${f.p50Ms.toFixed(2).padStart(10)}${f.p99Ms.toFixed(2).padStart(10)}\n`
     )
   }
+  // Cache: reads/s none vs cache-aside at a 90% hit ratio, writes/s per strategy.
+  const cache = await benchCache({ ops: CACHE_OPS })
+  process.stdout.write(
+    `\ncache (${cache.settings.ops} ops, ${cache.settings.keys} keys, ${cache.settings.clients} clients, ` +
+      `${cache.settings.dbLatencyMs} ms per database statement)\n`
+  )
+  for (const [name, f] of Object.entries(cache.reads)) {
+    const hits = f.hitRatio === null ? '' : ` (hit ratio ${Math.round(f.hitRatio * 100)}%)`
+    process.stdout.write(
+      `${`reads ${name}`.padEnd(24)}${String(f.readsPerSec).padStart(10)}${f.readP50Ms.toFixed(2).padStart(10)}${f.readP99Ms.toFixed(2).padStart(10)}${hits}\n`
+    )
+  }
+  for (const [name, f] of Object.entries(cache.writes)) {
+    process.stdout.write(
+      `${`writes ${name}`.padEnd(24)}${String(f.writesPerSec).padStart(10)}${f.writeP50Ms.toFixed(2).padStart(10)}${f.writeP99Ms.toFixed(2).padStart(10)}\n`
+    )
+  }
+  if (cache.readSpeedup !== null) {
+    process.stdout.write(`cache-aside reads = ${cache.readSpeedup}× none\n`)
+  }
   const previous: Record<string, unknown> = existsSync(RESULTS)
     ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>)
     : {}
@@ -79,6 +101,7 @@ async function main(): Promise<void> {
     ...previous,
     dispatch,
     channels,
+    cache,
     meta: {
       at: new Date().toISOString(),
       cores: cpus().length,
