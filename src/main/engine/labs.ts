@@ -1,3 +1,4 @@
+import { cacheLab } from './cache'
 import { channelsLab } from './channels'
 import { dispatchLab } from './dispatch'
 import type { LabDefinition } from './lab'
@@ -7,4 +8,4 @@ import type { LabDefinition } from './lab'
  * starts and routes to exactly these, starting them in this order and closing them in reverse; it
  * names none of them.
  */
-export const LAB_DEFINITIONS: readonly LabDefinition[] = [channelsLab, dispatchLab]
+export const LAB_DEFINITIONS: readonly LabDefinition[] = [channelsLab, dispatchLab, cacheLab]

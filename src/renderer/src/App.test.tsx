@@ -52,7 +52,7 @@ describe('App', () => {
       '#/trace'
     ])
     const badged = links.filter((a) => a.querySelector('.badge')).map((a) => a.dataset.testid)
-    expect(badged).toEqual(['nav-cache', 'nav-cluster'])
+    expect(badged).toEqual(['nav-cluster'])
     expect(screen.getByTestId('nav-dispatch').getAttribute('aria-current')).toBe('page')
   })
 

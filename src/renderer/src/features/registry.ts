@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react'
 import type { LabId } from '@shared/contract'
+import { cache } from './cache'
 import { channels } from './channels'
 import { dispatch } from './dispatch'
 
@@ -20,4 +21,4 @@ export interface LabFeature {
 }
 
 /** The built labs, in nav order. */
-export const LAB_FEATURES: readonly LabFeature[] = [dispatch, channels]
+export const LAB_FEATURES: readonly LabFeature[] = [dispatch, channels, cache]

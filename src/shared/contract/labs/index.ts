@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { cacheContract } from './cache'
 import { channelsContract } from './channels'
 import { dispatchContract } from './dispatch'
 
@@ -9,7 +10,8 @@ import { dispatchContract } from './dispatch'
  */
 export const LAB_CONTRACTS = {
   dispatch: dispatchContract,
-  channels: channelsContract
+  channels: channelsContract,
+  cache: cacheContract
 } as const
 
 type Contracts = typeof LAB_CONTRACTS

@@ -13,12 +13,6 @@ export interface ComingLab {
  */
 export const COMING_LABS: readonly ComingLab[] = [
   {
-    id: 'cache',
-    title: 'Cache',
-    about:
-      'Redis in front of a database: cache-aside with TTL, write-through, write-back and write-behind.'
-  },
-  {
     id: 'cluster',
     title: 'Cluster',
     about: 'Partitions, leaders and replicas on a real Redis Cluster, with leader failover.'
