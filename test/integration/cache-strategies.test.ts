@@ -182,6 +182,48 @@ describe('Cache lab strategies', () => {
     expect(report.counts.lostWrites).toBe(0)
   })
 
+  it('write-back with concurrent clients: every write lost in a crash is blamed on the crash', async () => {
+    const { lab: l } = open()
+    await l.startRun({
+      strategy: 'write-back',
+      ops: 1_200,
+      keys: 400,
+      clients: 4,
+      readRatio: 0.3,
+      dbLatencyMs: 1,
+      crashCacheAtOp: 1_150,
+      persistence: false
+    })
+    const report = await l.waitForSettled()
+    expect(report.counts.lostWrites).toBeGreaterThan(0)
+    const causes = new Set(report.violations.map((v) => v.cause))
+    expect([...causes]).toEqual(['cache-crash-dirty'])
+    expectRowsMatchLastAcked(report)
+  })
+
+  it('write-back: expiring dirty entries loses their writes, named as such', async () => {
+    const { lab: l, events } = open()
+    await l.startRun({
+      strategy: 'write-back',
+      ops: 100_000,
+      keys: 1_000,
+      clients: 2,
+      readRatio: 0.5,
+      ratePerSec: 400,
+      dbLatencyMs: 1
+    })
+    await until(() => l.toInfo().progress.done >= 60)
+    await l.execute({ type: 'cache:fault', fault: { kind: 'expire' } })
+    const report = await l.stop()
+    expect(report).not.toBeNull()
+    const expired = events.find((e) => e.type === 'cache-expire-dirty')
+    expect(Number(expired?.data?.dirty)).toBeGreaterThan(0)
+    const lost = report?.violations.filter((v) => v.kind === 'lost-write') ?? []
+    expect(lost.length).toBeGreaterThan(0)
+    expect(report?.violations.filter((v) => v.cause !== 'expired-dirty')).toEqual([])
+    expectRowsMatchLastAcked(report as CacheReport)
+  })
+
   it('a stop ends the workload early and still flushes and checks', async () => {
     const { lab: l } = open()
     await l.startRun({

@@ -42,6 +42,8 @@ export class AckLog {
   readonly writes: AckedWrite[] = []
   readonly staleReads: StaleRead[] = []
   readonly losses: CacheLoss[] = []
+  /** Dirty entries dropped by an expiry before they reached the database. */
+  readonly expiries: { key: string; version: number; at: number; seq: number }[] = []
   /** Writes a crashed flusher held (`key:version`). */
   readonly flusherLost = new Set<string>()
   /** Database-down periods [from, to] (wall-clock ms; `to` null while down). */
@@ -79,6 +81,11 @@ export class AckLog {
     if (!expected || version >= expected.version) return false
     this.staleReads.push({ key, version, expected, at, seq: this.tick() })
     return true
+  }
+
+  /** A dirty entry holding `version` of `key` expired (was deleted unflushed). */
+  expiredDirty(key: string, version: number, at: number): void {
+    this.expiries.push({ key, version, at, seq: this.tick() })
   }
 
   loss(at: number, dirty: number, queued: number): void {

@@ -91,32 +91,43 @@ export class CacheFaults {
     }
   }
 
-  /** SIGKILL the managed redis-server, then start it again. */
-  async crashCache(): Promise<void> {
-    this.#requireManaged()
-    await this.kill()
-    await this.restart()
+  /**
+   * SIGKILL the managed redis-server, then start it again: one serialized step, so `idle` covers
+   * the restart too (a run never settles between the kill and the restart).
+   */
+  crashCache(): Promise<void> {
+    return this.#serial(async () => {
+      await this.#kill()
+      await this.#restart()
+    })
   }
 
   /** SIGKILL the managed redis-server; what it held but not on disk is recorded as lost. */
   kill(): Promise<void> {
-    return this.#serial(async () => {
-      this.#requireManaged()
-      await this.#recordLoss('killed')
-      await this.#o.redis.kill()
-      this.counters.cacheCrashes++
-    })
+    return this.#serial(() => this.#kill())
   }
 
   /** Restarts the managed redis-server (a graceful restart without AOF forgets everything too). */
   restart(): Promise<void> {
-    return this.#serial(async () => {
-      this.#requireManaged()
-      const { redis, client } = this.#o
-      if (redis.status === 'up' && !redis.toInfo().persistence) await this.#recordLoss('restarted')
-      await redis.restart()
-      if (this.#o.fsyncAlways) await client.config('SET', 'appendfsync', 'always')
-    })
+    return this.#serial(() => this.#restart())
+  }
+
+  async #kill(): Promise<void> {
+    this.#requireManaged()
+    const held = await this.#held()
+    await this.#o.redis.kill()
+    this.counters.cacheCrashes++
+    await this.#recordLoss('killed', held)
+  }
+
+  async #restart(): Promise<void> {
+    this.#requireManaged()
+    const { redis, client } = this.#o
+    const forgets = redis.status === 'up' && !redis.toInfo().persistence
+    const held = forgets ? await this.#held() : null
+    await redis.restart()
+    if (held) await this.#recordLoss('restarted', held)
+    if (this.#o.fsyncAlways) await client.config('SET', 'appendfsync', 'always')
   }
 
   dbSlow(ms: number, extraMs: number): void {
@@ -155,10 +166,23 @@ export class CacheFaults {
     this.counters.evictions++
   }
 
-  /** Expires one key or all now, as a TTL would: nothing is flushed. */
+  /**
+   * Expires one key or all now, as a TTL would: nothing is flushed, so a dirty entry (write-back)
+   * is gone with its writes; the ack log records each so the checker can name the cause.
+   */
   async expire(key: string | undefined): Promise<void> {
-    await this.#o.store.deleteMany(this.#o.client, key ? [key] : this.#allKeys())
+    const { client, store, log, now, emit } = this.#o
+    const dropped = await store.expireMany(client, key ? [key] : this.#allKeys())
+    for (const entry of dropped) log.expiredDirty(entry.key, entry.version, now())
     this.counters.expirations++
+    if (dropped.length > 0) {
+      emit(
+        'cache-expire-dirty',
+        'warn',
+        `${dropped.length} dirty entr${dropped.length === 1 ? 'y' : 'ies'} expired before the flusher wrote them`,
+        { dirty: dropped.length }
+      )
+    }
   }
 
   crashFlusher(): void {
@@ -183,23 +207,30 @@ export class CacheFaults {
     if (period && period.to === null) period.to = this.#o.now()
   }
 
-  async #recordLoss(what: string): Promise<void> {
-    const { redis, client, store, log, now, emit } = this.#o
+  /** Dirty entries and queued writes the cache holds now (before a crash; 0 when down). */
+  async #held(): Promise<{ dirty: number; queued: number }> {
+    const { redis, client, store } = this.#o
+    if (redis.toInfo().persistence || redis.status !== 'up') return { dirty: 0, queued: 0 }
+    const [dirty, queued] = await Promise.all([store.dirtyCount(client), store.queueDepth(client)])
+    return { dirty, queued }
+  }
+
+  /**
+   * Records that the cache lost its memory, stamped after the kill or restart has happened (and
+   * after pending replies were handled), so every write acknowledged by the old server is ordered
+   * before the loss and the checker can attribute it.
+   */
+  async #recordLoss(what: string, held: { dirty: number; queued: number }): Promise<void> {
+    const { redis, log, now, emit } = this.#o
     if (redis.toInfo().persistence) return
-    let dirty = 0
-    let queued = 0
-    if (redis.status === 'up') {
-      ;[dirty, queued] = await Promise.all([store.dirtyCount(client), store.queueDepth(client)])
-    }
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    const { dirty, queued } = held
     log.loss(now(), dirty, queued)
     emit(
       'cache-crash',
       'warn',
       `cache ${what} without persistence: ${dirty} dirty entries, ${queued} queued writes lost`,
-      {
-        dirty,
-        queued
-      }
+      { dirty, queued }
     )
   }
 

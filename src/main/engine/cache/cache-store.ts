@@ -1,6 +1,13 @@
 import type { Redis } from 'ioredis'
 import type { CacheKeys } from './keys'
-import { CLEAN_IF_VERSION, GET_ENTRY, SET_IF_NEWER, SET_QUEUED, runScript } from './scripts'
+import {
+  CLEAN_IF_VERSION,
+  EXPIRE_ENTRY,
+  GET_ENTRY,
+  SET_IF_NEWER,
+  SET_QUEUED,
+  runScript
+} from './scripts'
 
 /** One cached entry as Redis holds it. */
 export interface CachedEntry {
@@ -102,6 +109,35 @@ export class CacheStore {
     for (let i = 0; i < keys.length; i += UNLINK_CHUNK) {
       await client.unlink(...keys.slice(i, i + UNLINK_CHUNK).map((key) => this.keys.entry(key)))
     }
+  }
+
+  /**
+   * Expires these keys' entries (one atomic step per entry); returns the dirty ones that were
+   * dropped with the version each held.
+   */
+  async expireMany(
+    client: Redis,
+    keys: readonly string[]
+  ): Promise<{ key: string; version: number }[]> {
+    const dropped: { key: string; version: number }[] = []
+    for (let i = 0; i < keys.length; i += UNLINK_CHUNK) {
+      const chunk = keys.slice(i, i + UNLINK_CHUNK)
+      const results = await Promise.all(
+        chunk.map(async (key) => ({
+          key,
+          version: await runScript(
+            client,
+            EXPIRE_ENTRY,
+            [this.keys.entry(key), this.keys.dirty],
+            [key]
+          )
+        }))
+      )
+      for (const { key, version } of results) {
+        if (typeof version === 'number' && version >= 0) dropped.push({ key, version })
+      }
+    }
+    return dropped
   }
 
   /** The queue's first `count` items, oldest first. */

@@ -63,6 +63,32 @@ describe('checkRun', () => {
     expect(result.notes.some((n) => n.includes('second writer'))).toBe(true)
   })
 
+  it('names an expiry of a dirty entry, not an unknown cause, for write-back', () => {
+    const log = new AckLog()
+    log.ack({ key: 'k1', value: 'v1', version: log.nextVersion('k1'), source: 'client', at: 1 })
+    log.expiredDirty('k1', 1, 2)
+    log.read('k1', 0, log.newest('k1'), 3)
+    const live = checkRun(log, 'write-back', null)
+    expect(live.violations.map((v) => `${v.kind}:${v.cause}`)).toEqual(['stale-read:expired-dirty'])
+    const done = checkRun(log, 'write-back', new Map([['k1', 0]]))
+    expect(done.violations.map((v) => `${v.kind}:${v.cause}`)).toEqual([
+      'lost-write:expired-dirty',
+      'stale-read:expired-dirty'
+    ])
+  })
+
+  it('a write acknowledged after the expiry is not blamed on it', () => {
+    const log = new AckLog()
+    log.ack({ key: 'k1', value: 'v1', version: log.nextVersion('k1'), source: 'client', at: 1 })
+    log.expiredDirty('k1', 1, 2)
+    log.ack({ key: 'k1', value: 'v2', version: log.nextVersion('k1'), source: 'client', at: 3 })
+    const result = checkRun(log, 'write-back', new Map([['k1', 0]]))
+    expect(result.violations.map((v) => `${v.version}:${v.cause}`)).toEqual([
+      '1:expired-dirty',
+      '2:unexplained'
+    ])
+  })
+
   it('reports no lost writes while the run is live', () => {
     const log = new AckLog()
     log.ack({ key: 'k1', value: 'v1', version: log.nextVersion('k1'), source: 'client', at: 1 })

@@ -99,11 +99,21 @@ function crashCause(strategy: CacheStrategy): CacheCause {
 
 function lostCause(log: AckLog, strategy: CacheStrategy, write: AckedWrite): CacheCause {
   if (log.flusherLost.has(`${write.key}:${write.version}`)) return 'flusher-crash'
+  if (expiredAfter(log, write)) return 'expired-dirty'
   const crashedAfter = log.losses.some((loss) => loss.seq > write.seq)
   if (crashedAfter && (strategy === 'write-back' || strategy === 'write-behind')) {
     return crashCause(strategy)
   }
   return 'unexplained'
+}
+
+/**
+ * A dirty entry holding this write (or a newer version) expired. Versions, not event order, decide:
+ * the expiry's reply and the write's ack come over different connections, so their order here
+ * need not be Redis's; an entry that held a version at least this one's held this write's data.
+ */
+function expiredAfter(log: AckLog, write: AckedWrite): boolean {
+  return log.expiries.some((e) => e.key === write.key && e.version >= write.version)
 }
 
 function staleCause(
@@ -115,8 +125,9 @@ function staleCause(
   const expected = read.expected
   if (expected.source === 'second') return 'second-writer'
   const crashedBetween = log.losses.some((l) => l.seq > expected.seq && l.seq < read.seq)
-  if (lost.has(expected) || crashedBetween) {
+  if (lost.has(expected) || crashedBetween || expiredAfter(log, expected)) {
     if (log.flusherLost.has(`${expected.key}:${expected.version}`)) return 'flusher-crash'
+    if (expiredAfter(log, expected)) return 'expired-dirty'
     if (strategy === 'write-back' || strategy === 'write-behind') return crashCause(strategy)
   }
   if (strategy === 'cache-aside') return 'fill-race'

@@ -85,3 +85,18 @@ export async function runScript(
     return client.eval(s.source, s.numKeys, ...keys, ...args)
   }
 }
+
+/**
+ * expireEntry-2: KEYS entry, dirty set; ARGV key. Deletes the entry as a TTL would and takes the
+ * key out of the dirty set. Returns the version a dirty entry held (its writes are now lost), or
+ * -1 when the entry was clean or missing.
+ */
+export const EXPIRE_ENTRY = script(
+  'expireEntry-2',
+  2,
+  `local fields = redis.call('HMGET', KEYS[1], 'version', 'dirty')
+redis.call('UNLINK', KEYS[1])
+redis.call('SREM', KEYS[2], ARGV[1])
+if fields[1] and fields[2] == '1' then return tonumber(fields[1]) end
+return -1`
+)

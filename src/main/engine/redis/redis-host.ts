@@ -219,7 +219,10 @@ export class RedisHost {
       this.#fail(`redis-server did not restart: ${(err as Error).message}`)
       throw new CommandError(ErrorCode.RedisUnavailable, this.#lastError ?? 'restart failed')
     }
+    // The host's client reconnects on its own backoff: resolve once it is back, so a caller that
+    // awaited the restart finds Redis "up", not still "starting".
     if (!this.#client) await this.#connectClient()
+    else await untilReady(this.#client)
   }
 
   /** Turns AOF persistence on or off now (CONFIG SET) and for every later restart. */
@@ -338,13 +341,18 @@ export class RedisHost {
       this.#persistence = enabled
     }
     this.#stats.start(client, this.#managed ? undefined : onPersistence)
-    await new Promise<void>((resolve) => {
-      if (client.status === 'ready') return resolve()
-      const timer = setTimeout(resolve, REDIS_READY_TIMEOUT_MS)
-      client.once('ready', () => {
-        clearTimeout(timer)
-        resolve()
-      })
-    })
+    await untilReady(client)
   }
+}
+
+/** Resolves when the client is ready, or after REDIS_READY_TIMEOUT_MS (the status then says why). */
+function untilReady(client: Redis): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (client.status === 'ready') return resolve()
+    const timer = setTimeout(resolve, REDIS_READY_TIMEOUT_MS)
+    client.once('ready', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
 }

@@ -23,6 +23,7 @@ export const CACHE_CAUSES = [
   'fill-race',
   'db-down-write-through',
   'flusher-crash',
+  'expired-dirty',
   'unexplained'
 ] as const
 export type CacheCause = (typeof CACHE_CAUSES)[number]
@@ -37,6 +38,8 @@ export const CACHE_CAUSE_TEXT: Record<CacheCause, string> = {
     'a read miss filled the cache with a value a concurrent write had already replaced in the database',
   'db-down-write-through': 'the database was down during a write-through',
   'flusher-crash': 'the flusher crashed holding writes it had taken from the queue',
+  'expired-dirty':
+    'the entry expired while dirty (write-back), so its writes never reached the database',
   unexplained: 'no recorded fault explains it'
 }
 
