@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { check, causeOf, epochOk, percentiles, type CheckContext } from './checker'
+import { check, causeOf, epochOk, judgeEpoch, percentiles, type CheckContext } from './checker'
 import { EpochFlag, EpochLedger } from './epoch-ledger'
 
 function ctx(over: Partial<CheckContext> = {}): CheckContext {
   return {
     semantics: 'exactly-once-naive',
     final: true,
+    stopped: false,
     dedupLost: false,
     crashTimes: [],
     timeoutMs: 100,
@@ -44,6 +45,42 @@ describe('checker', () => {
     expect(causeOf(ledger, 3, c)).toBe('ack-lost-resent')
     expect(causeOf(ledger, 4, c)).toBe('duplicated-by-link')
     expect(causeOf(ledger, 5, c)).toBe('dedup-lost-redis-restart')
+  })
+
+  it('names only causes the mode can have: no check in at-most-once, so no concurrent deliveries', () => {
+    const ledger = ledgerWith([2, 2, 2])
+    ledger.flag(1, EpochFlag.DuplicatedToWorker | EpochFlag.Concurrent)
+    ledger.flag(2, EpochFlag.DuplicatedToWorker)
+    ledger.flag(3, EpochFlag.Concurrent)
+    const atMost = ctx({ semantics: 'at-most-once' })
+    expect(causeOf(ledger, 1, atMost)).toBe('duplicated-by-link')
+    expect(causeOf(ledger, 2, atMost)).toBe('duplicated-by-link')
+    expect(causeOf(ledger, 3, atMost)).toBe('unexplained')
+    const atomic = ctx({ semantics: 'exactly-once-atomic' })
+    expect(causeOf(ledger, 1, atomic)).toBe('duplicated-by-link')
+    expect(causeOf(ledger, 1, ctx())).toBe('concurrent-deliveries')
+  })
+
+  it('sets a stopped run’s unsent and unsettled epochs apart instead of calling them violations', () => {
+    const ledger = ledgerWith([1, 0, 0, 0, 2])
+    ledger.attempts.set([0, 1, 1, 0, 2, 1])
+    ledger.flag(4, EpochFlag.DispatcherCrash)
+    const stopped = ctx({ semantics: 'exactly-once-atomic', stopped: true })
+    expect(judgeEpoch(ledger, 2, stopped)).toEqual({ kind: 'unsettled' })
+    expect(judgeEpoch(ledger, 3, stopped)).toEqual({ kind: 'not-sent' })
+    expect(judgeEpoch(ledger, 4, stopped)).toEqual({
+      kind: 'violation',
+      cause: 'dispatcher-crashed'
+    })
+    const result = check(ledger, stopped)
+    expect(result.stopped).toEqual({ notSent: 1, unsettled: 1 })
+    expect(result.violations.map((v) => v.epoch)).toEqual([4, 5])
+    // at-most-once never re-sends: a sent epoch at 0 is allowed, and never owed anything.
+    const atMost = check(ledger, ctx({ semantics: 'at-most-once', stopped: true }))
+    expect(atMost.stopped).toEqual({ notSent: 1, unsettled: 0 })
+    // Not stopped: the same epochs are judged.
+    expect(check(ledger, ctx({ semantics: 'exactly-once-atomic' })).stopped).toBeNull()
+    expect(check(ledger, ctx({ semantics: 'exactly-once-atomic' })).total).toBe(4)
   })
 
   it('names the cause of a loss', () => {

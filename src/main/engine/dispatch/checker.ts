@@ -18,6 +18,11 @@ export interface CheckContext {
   semantics: Semantics
   /** True once the run settled and executions come from the effects hash. */
   final: boolean
+  /**
+   * The user stopped the run before it settled: epochs never sent, and epochs a re-sending mode
+   * would still have re-sent, are listed apart ("not sent / unsettled: run stopped"), not judged.
+   */
+  stopped: boolean
   /** Redis restarted without persistence during the run (the dedup table was lost). */
   dedupLost: boolean
   /** Wall-clock ms of worker crashes seen (bounded), for lost epochs without other evidence. */
@@ -40,10 +45,35 @@ export function epochOk(semantics: Semantics, executions: number, final: boolean
   }
 }
 
+/** How one epoch is judged: ok, a violation with its cause, or set apart by a stop. */
+export type EpochJudgement =
+  { kind: 'ok' } | { kind: 'violation'; cause: ViolationCause } | { kind: 'not-sent' | 'unsettled' }
+
+/** Modes whose dispatcher re-sends until an ack (so a stop, not a fault, left an epoch at 0). */
+function resends(semantics: Semantics): boolean {
+  return semantics !== 'at-most-once'
+}
+
+/** Judges one epoch against the mode's guarantee (the per-epoch table and the checker agree). */
+export function judgeEpoch(ledger: EpochLedger, epoch: number, ctx: CheckContext): EpochJudgement {
+  const executions = ledger.executionsOf(epoch)
+  if (ctx.stopped && executions === 0) {
+    const attempts = ledger.attempts[epoch] as number
+    if (attempts === 0) return { kind: 'not-sent' }
+    const f = ledger.flags[epoch] as number
+    const lostAnyway = f & (EpochFlag.DispatcherCrash | EpochFlag.MaxAttempts)
+    if (resends(ctx.semantics) && !lostAnyway) return { kind: 'unsettled' }
+  }
+  if (epochOk(ctx.semantics, executions, ctx.final)) return { kind: 'ok' }
+  return { kind: 'violation', cause: causeOf(ledger, epoch, ctx) }
+}
+
 /**
- * The most specific cause the evidence supports for an epoch executed 0 or more than once.
- * Order matters: a crash between work and mark explains a repeat better than the re-send that
- * followed it, and a lost dedup table better than both.
+ * The most specific cause the evidence supports for an epoch executed 0 or more than once, per
+ * mode. Order matters: a crash between work and mark explains a repeat better than the re-send
+ * that followed it, and a lost dedup table better than both. Only exactly-once-naive has a check
+ * that two concurrent deliveries can both pass; at-most-once never re-sends, so its repeats come
+ * from the link.
  */
 export function causeOf(ledger: EpochLedger, epoch: number, ctx: CheckContext): ViolationCause {
   const executions = ledger.executionsOf(epoch)
@@ -57,6 +87,9 @@ export function causeOf(ledger: EpochLedger, epoch: number, ctx: CheckContext): 
     if (f & EpochFlag.MaxAttempts) return 'max-attempts'
     return 'unexplained'
   }
+  if (ctx.semantics === 'at-most-once') {
+    return f & EpochFlag.DuplicatedToWorker ? 'duplicated-by-link' : 'unexplained'
+  }
   const base = ledger.effectsBase
   if (
     ctx.dedupLost &&
@@ -67,7 +100,9 @@ export function causeOf(ledger: EpochLedger, epoch: number, ctx: CheckContext): 
     return 'dedup-lost-redis-restart'
   }
   if (f & EpochFlag.CrashAfterWork) return 'crash-after-work-before-mark'
-  if (f & EpochFlag.Concurrent) return 'concurrent-deliveries'
+  if (ctx.semantics === 'exactly-once-naive' && f & EpochFlag.Concurrent) {
+    return 'concurrent-deliveries'
+  }
   if (f & EpochFlag.DuplicatedToWorker) return 'duplicated-by-link'
   if ((ledger.attempts[epoch] as number) > 1) return 'ack-lost-resent'
   return 'unexplained'
@@ -89,6 +124,8 @@ export interface CheckResult {
   /** The true number of violations. */
   total: number
   byCause: Partial<Record<ViolationCause, number>>
+  /** Set apart by a stop (never judged): epochs never sent, and epochs still owed a re-send. */
+  stopped: { notSent: number; unsettled: number } | null
 }
 
 /**
@@ -106,6 +143,8 @@ export function check(
   let total = 0
   let deliveries = 0
   let executionsTotal = 0
+  let notSent = 0
+  let unsettled = 0
   for (let epoch = 1; epoch <= ledger.n; epoch++) {
     const executions = ledger.executionsOf(epoch)
     const d = ledger.deliveriesOf(epoch)
@@ -114,8 +153,11 @@ export function check(
     if (executions === 0) counts.zero++
     else if (executions === 1) counts.once++
     else counts.many++
-    if (epochOk(ctx.semantics, executions, ctx.final)) continue
-    const cause = causeOf(ledger, epoch, ctx)
+    const judged = judgeEpoch(ledger, epoch, ctx)
+    if (judged.kind === 'not-sent') notSent++
+    if (judged.kind === 'unsettled') unsettled++
+    if (judged.kind !== 'violation') continue
+    const cause = judged.cause
     total++
     byCause[cause] = (byCause[cause] ?? 0) + 1
     if (violations.length < limit) {
@@ -128,7 +170,15 @@ export function check(
       })
     }
   }
-  return { counts, deliveries, executions: executionsTotal, violations, total, byCause }
+  return {
+    counts,
+    deliveries,
+    executions: executionsTotal,
+    violations,
+    total,
+    byCause,
+    stopped: ctx.stopped ? { notSent, unsettled } : null
+  }
 }
 
 /** Percentile (0..100) of the acked latencies, by sorting a copy. NaN-free; 0 when none. */

@@ -92,6 +92,8 @@ export class DispatchRun {
   #status: RunStatus = 'starting'
   #startedAt = Date.now()
   #endedAt: number | null = null
+  /** finish() was called by a stop or a close, not by the run settling on its own. */
+  #stoppedEarly = false
   /** Wall-clock ms of the latest ack (throughput is measured up to it). */
   #lastAckAt = 0
   #report: DispatchReport | null = null
@@ -287,6 +289,7 @@ export class DispatchRun {
       series: this.#series.toInfo(),
       redisRestarts: this.#faults.restarts,
       result: this.#check(),
+      context: this.#context(this.#report !== null),
       report: this.#report
     })
   }
@@ -298,6 +301,7 @@ export class DispatchRun {
   finish(settledNormally: boolean): Promise<DispatchReport> {
     this.#finishing ??= (async (): Promise<DispatchReport> => {
       this.#status = 'settling'
+      this.#stoppedEarly = !settledNormally
       if (settledNormally) await quiesce(this.#link, this.#pool, this.#telemetry)
       await this.#faults.idle
       this.#dispatcher.stop()
@@ -419,6 +423,7 @@ export class DispatchRun {
     return {
       semantics: this.settings.semantics,
       final,
+      stopped: this.#stoppedEarly,
       dedupLost: this.#faults.dedupLost,
       crashTimes: this.#crashTimes,
       timeoutMs: this.settings.timeoutMs

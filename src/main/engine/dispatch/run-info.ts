@@ -8,7 +8,7 @@ import {
   type DispatchWorkerInfo
 } from '@shared/contract/labs/dispatch'
 import type { RedisHost } from '../redis/redis-host'
-import { epochOk, GUARANTEE, type CheckResult } from './checker'
+import { GUARANTEE, judgeEpoch, type CheckContext, type CheckResult } from './checker'
 import type { Dispatcher } from './dispatcher'
 import { EpochState, type EpochLedger } from './epoch-ledger'
 import type { FaultLink } from './fault-link'
@@ -69,7 +69,8 @@ export function idleInfo(
       guarantee: '',
       counts: { zero: 0, once: 0, many: 0 },
       violations: { total: 0, items: [] },
-      byCause: {}
+      byCause: {},
+      stopped: null
     }
   }
 }
@@ -93,6 +94,8 @@ export interface RunInfoInput {
   redisRestarts: number
   /** The (live or final) checker result. */
   result: CheckResult
+  /** What the checker judged with (the per-epoch table judges each row the same way). */
+  context: CheckContext
   /** Set once the run has ended. */
   report: DispatchReport | null
 }
@@ -124,7 +127,7 @@ export function runInfo(input: RunInfoInput): DispatchInfo {
       toDispatcher: input.link.toInfo('to-dispatcher'),
       rejected: input.rejected
     },
-    epochs: epochPage(ledger, settings, input.report !== null, input.page, max),
+    epochs: epochPage(ledger, input.context, input.page, max),
     dedup: input.dedup,
     series: input.series,
     redis: { restarts: input.redisRestarts, persistence: input.redis.toInfo().persistence },
@@ -133,7 +136,8 @@ export function runInfo(input: RunInfoInput): DispatchInfo {
       guarantee: GUARANTEE[settings.semantics],
       counts: result.counts,
       violations: { total: result.total, items: result.violations.slice(0, max) },
-      byCause: result.byCause
+      byCause: result.byCause,
+      stopped: result.stopped
     }
   }
 }
@@ -157,8 +161,7 @@ export function dispatcherInfo(
 /** One page of the per-epoch table, from `page.epochFrom`, violations only if asked. */
 function epochPage(
   ledger: EpochLedger,
-  settings: DispatchSettings,
-  final: boolean,
+  context: CheckContext,
   page: DispatchPage,
   max: number
 ): DispatchInfo['epochs'] {
@@ -166,7 +169,8 @@ function epochPage(
   const from = Math.min(Math.max(1, page.epochFrom), Math.max(1, ledger.n))
   for (let e = from; e <= ledger.n && items.length < max; e++) {
     const executions = ledger.executionsOf(e)
-    const ok = epochOk(settings.semantics, executions, final)
+    const judged = judgeEpoch(ledger, e, context)
+    const ok = judged.kind !== 'violation'
     if (page.violationsOnly && ok) continue
     const st = ledger.state[e]
     items.push({
@@ -182,7 +186,9 @@ function epochPage(
             : st === EpochState.Sent
               ? 'sent'
               : 'queued',
-      ok
+      ok,
+      verdict: judged.kind,
+      cause: judged.kind === 'violation' ? judged.cause : null
     })
   }
   return { total: ledger.n, from, violationsOnly: page.violationsOnly, items }

@@ -83,6 +83,7 @@ export function buildReport(input: ReportInput): DispatchReport {
     executions: result.executions,
     violations: result.violations,
     byCause: result.byCause,
+    stopped: result.stopped,
     throughput: Math.round((ledger.acked * 1_000 * 100) / ackSpanMs) / 100,
     latency: { p50: p50 ?? 0, p99: p99 ?? 0 },
     durationMs,

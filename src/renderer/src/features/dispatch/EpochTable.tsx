@@ -1,6 +1,10 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useRef, useState, type ReactNode } from 'react'
-import { DispatchCommandType, type DispatchInfo } from '@shared/contract/labs/dispatch'
+import {
+  DispatchCommandType,
+  VIOLATION_CAUSE_TEXT,
+  type DispatchInfo
+} from '@shared/contract/labs/dispatch'
 import { useCommand } from '../../lib/use-command'
 
 const ROW_PX = 26
@@ -94,7 +98,7 @@ export function EpochTable(props: { epochs: DispatchInfo['epochs'] }): ReactNode
                 <span>{e.attempts}</span>
                 <span>{e.deliveries}</span>
                 <span>{e.executions}</span>
-                <span>{e.ok ? 'ok' : 'violation'}</span>
+                <EpochVerdictCell verdict={e.verdict} cause={e.cause} />
               </div>
             )
           })}
@@ -102,4 +106,28 @@ export function EpochTable(props: { epochs: DispatchInfo['epochs'] }): ReactNode
       </div>
     </div>
   )
+}
+
+type EpochRow = DispatchInfo['epochs']['items'][number]
+
+/** The verdict column: ok, the violation's cause (its sentence on hover), or why a stop set it apart. */
+function EpochVerdictCell(props: Pick<EpochRow, 'verdict' | 'cause'>): ReactNode {
+  switch (props.verdict) {
+    case 'violation':
+      return (
+        <span
+          className="epoch-cause"
+          data-cause={props.cause ?? 'unexplained'}
+          title={props.cause ? VIOLATION_CAUSE_TEXT[props.cause] : undefined}
+        >
+          {props.cause ?? 'violation'}
+        </span>
+      )
+    case 'not-sent':
+      return <span className="muted">not sent (run stopped)</span>
+    case 'unsettled':
+      return <span className="muted">unsettled (run stopped)</span>
+    default:
+      return <span>ok</span>
+  }
 }

@@ -40,6 +40,15 @@ export function VerdictBanner(props: { info: DispatchInfo }): ReactNode {
           ))}
         </ul>
       ) : null}
+      {verdict.stopped && verdict.stopped.notSent + verdict.stopped.unsettled > 0 ? (
+        <p className="muted small" data-testid="dispatch-stopped-apart">
+          Run stopped: {verdict.stopped.notSent} epochs not sent
+          {verdict.stopped.unsettled > 0
+            ? `, ${verdict.stopped.unsettled} still owed a re-send`
+            : ''}{' '}
+          — set apart, not judged.
+        </p>
+      ) : null}
       {verdict.violations.items.length > 0 ? (
         <p className="muted small">
           First violations:{' '}

@@ -60,6 +60,18 @@ export interface DispatchViolation {
   cause: ViolationCause
 }
 
+/** How the per-epoch table judges an epoch. */
+export type EpochVerdict = 'ok' | 'violation' | 'not-sent' | 'unsettled'
+
+/**
+ * Epochs a stop set apart: never sent ("not sent: run stopped"), and epochs a re-sending mode still
+ * owed a re-send when it was stopped ("unsettled: run stopped"). Neither counts as a violation.
+ */
+export interface StoppedEpochs {
+  notSent: number
+  unsettled: number
+}
+
 /** Epochs executed 0, exactly 1 and more than 1 times. */
 export interface ExecutionCounts {
   zero: number
@@ -179,7 +191,12 @@ export interface DispatchInfo {
       deliveries: number
       executions: number
       state: 'queued' | 'sent' | 'acked' | 'given-up'
+      /** False only for a violation (an epoch set apart by a stop is not one). */
       ok: boolean
+      /** ok, a violation, or set apart by a stop: never sent, or still owed a re-send. */
+      verdict: EpochVerdict
+      /** The checker's cause when `verdict` is 'violation'. */
+      cause: ViolationCause | null
     }[]
   }
   /** A page of the dedup table (marks `done:<epoch>`), refreshed about twice a second. */
@@ -196,6 +213,8 @@ export interface DispatchInfo {
     violations: { total: number; items: DispatchViolation[] }
     /** Violations per cause. */
     byCause: Partial<Record<ViolationCause, number>>
+    /** A stopped run's epochs set apart (not judged); null unless the run was stopped. */
+    stopped: StoppedEpochs | null
   }
 }
 
@@ -217,6 +236,8 @@ export interface DispatchReport {
   violations: DispatchViolation[]
   /** Violations per cause. */
   byCause: Partial<Record<ViolationCause, number>>
+  /** A stopped run's epochs set apart (not judged); null unless the run was stopped. */
+  stopped: StoppedEpochs | null
   /** Acked epochs per second, from the first send to the last ack. */
   throughput: number
   /** Latency first send → ack of acked epochs, ms. */

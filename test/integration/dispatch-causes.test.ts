@@ -1,0 +1,135 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Semantics, ViolationCause } from '@shared/contract/labs/dispatch'
+import { DispatchLab } from '../../src/main/engine/dispatch'
+import { freePort } from '../../src/main/engine/redis/free-port'
+import type { RedisHost } from '../../src/main/engine/redis/redis-host'
+import { runJson, startRedis } from './dispatch-harness'
+
+// The checker's causes, mode × fault: every violation is attributed to the fault that was
+// injected (or to what that fault does in the mode), never to a mechanism the mode lacks, and a
+// stopped run sets its unsent epochs apart instead of calling them violations.
+const FAST = ['--messages', '200', '--workers', '3', '--work-ms', '0', '--window', '32']
+
+interface Fault {
+  name: string
+  args: string[]
+  /** Causes each mode may name for this fault; a mode absent here must hold. */
+  causes: Partial<Record<Semantics, ViolationCause[]>>
+  /** Modes in which the fault must break the guarantee (at least one violation). */
+  breaks: Semantics[]
+}
+
+const FAULTS: Fault[] = [
+  {
+    name: 'requests dropped',
+    args: ['--timeout-ms', '300', '--drop-to-worker', '0.2'],
+    // A re-send can overlap a slow first delivery; both then pass the naive check.
+    causes: { 'exactly-once-naive': ['concurrent-deliveries'] },
+    breaks: []
+  },
+  {
+    name: 'requests duplicated',
+    args: ['--timeout-ms', '2000', '--duplicate', '0.3'],
+    causes: {
+      'at-most-once': ['duplicated-by-link'],
+      'exactly-once-naive': ['concurrent-deliveries', 'duplicated-by-link']
+    },
+    breaks: ['at-most-once']
+  },
+  {
+    name: 'crash after work',
+    args: ['--timeout-ms', '300', '--crash-at', 'after-work', '--crash-every', '40'],
+    causes: { 'exactly-once-naive': ['crash-after-work-before-mark', 'concurrent-deliveries'] },
+    breaks: ['exactly-once-naive']
+  },
+  {
+    name: 'Redis restart without persistence',
+    args: [
+      '--timeout-ms',
+      '300',
+      '--drop-to-dispatcher',
+      '0.3',
+      '--no-persistence',
+      '--redis-restart-at',
+      '100'
+    ],
+    causes: {
+      'exactly-once-naive': ['dedup-lost-redis-restart', 'concurrent-deliveries'],
+      'exactly-once-atomic': ['dedup-lost-redis-restart']
+    },
+    breaks: []
+  }
+]
+
+const MODES: Semantics[] = [
+  'at-most-once',
+  'at-least-once',
+  'exactly-once-naive',
+  'exactly-once-atomic'
+]
+
+describe('dispatch checker causes, mode × fault', () => {
+  let redis: RedisHost
+  let closeRedis: () => Promise<void>
+  let lab: DispatchLab | null = null
+
+  beforeAll(async () => {
+    ;({ redis, close: closeRedis } = await startRedis())
+  })
+
+  afterEach(async () => {
+    await lab?.close()
+    lab = null
+    if (redis.status === 'up' && !redis.toInfo().persistence) await redis.setPersistence(true)
+  })
+
+  afterAll(async () => {
+    await closeRedis()
+  })
+
+  for (const fault of FAULTS) {
+    for (const mode of MODES) {
+      it(`${mode} with ${fault.name}`, async () => {
+        const { report } = await runJson(['--semantics', mode, ...FAST, ...fault.args], redis)
+        const allowed = new Set(fault.causes[mode] ?? [])
+        const named = report.violations.map((v) => v.cause)
+        expect(named.filter((cause) => !allowed.has(cause))).toEqual([])
+        if (fault.breaks.includes(mode)) expect(report.violations.length).toBeGreaterThan(0)
+        if (allowed.size === 0) expect(report.verdict).toBe('held')
+      })
+    }
+  }
+
+  it('a stopped run lists its unsent epochs apart, not as violations', async () => {
+    lab = new DispatchLab({ redis, emit: () => undefined })
+    await lab.start({
+      semantics: 'exactly-once-atomic',
+      messages: 5_000,
+      ratePerSec: 50,
+      workers: 1,
+      endpoint: `tcp://127.0.0.1:${await freePort()}`
+    })
+    const running = lab
+    await new Promise<void>((resolve, reject) => {
+      const deadline = Date.now() + 30_000
+      const poll = setInterval(() => {
+        if (running.toInfo().progress.acked >= 5) {
+          clearInterval(poll)
+          resolve()
+        } else if (Date.now() > deadline) {
+          clearInterval(poll)
+          reject(new Error('no acks in time'))
+        }
+      }, 20)
+    })
+    const report = await lab.stop()
+    expect(report?.stopped?.notSent).toBeGreaterThan(4_000)
+    expect(report?.violations).toEqual([])
+    expect(report?.verdict).toBe('held')
+    const info = lab.toInfo()
+    expect(info.verdict.stopped?.notSent).toBe(report?.stopped?.notSent)
+    const page = info.epochs.items
+    expect(page.some((e) => e.verdict === 'not-sent')).toBe(true)
+    expect(page.every((e) => e.ok)).toBe(true)
+  })
+})
