@@ -36,7 +36,7 @@ const USAGE = `usage: flowlab run [options]
   --workers N             worker processes; 0 = only external workers (default 4)
   --work-ms MS            work time per message (default 0)
   --timeout-ms MS         ack timeout (default 1000)
-  --max-attempts N        sends per epoch at most; 0 = unlimited (default 0)
+  --max-attempts N        sends per epoch at most; 0 = unlimited (default 50)
   --window N              most messages in flight (default 64)
   --drop-to-worker P      drop requests with probability P
   --drop-to-dispatcher P  drop acks with probability P

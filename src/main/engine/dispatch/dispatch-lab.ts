@@ -21,11 +21,10 @@ import { dispatchKeys } from './keys'
 import { RejectLog } from './reject-log'
 import { idleInfo } from './run-info'
 import { cleanRunKeys } from './run-store'
+import { runWarnings } from './run-warnings'
 
 /** Rejections and other bursty events are summarised in the trace at most this often. */
 const LAB_TRACE_INTERVAL_MS = 100
-/** A dispatching run without a single ack for this long is shown as a problem. */
-const STALLED_MS = 10_000
 
 export type DispatchEmit = LabEmit
 
@@ -151,31 +150,11 @@ export class DispatchLab implements Lab<DispatchInfo, DispatchCommand> {
     return true
   }
 
-  /** A live run that lost Redis or has not acked anything for STALLED_MS. */
+  /** Why a live run cannot progress, in plain words with the fix (see runWarnings). */
   problems(): Problem[] {
     const run = this.#run
     if (!run || !this.#live()) return []
-    if (this.#redis.status !== 'up') {
-      return [
-        {
-          id: 'dispatch:redis-lost',
-          severity: 'warning',
-          message: `Redis is ${this.#redis.status} during dispatch run ${run.labId}: workers cannot mark or apply effects until it is back.`,
-          hint: 'Restart Redis from the Redis panel; the verdict accounts for what a restart without persistence lost.'
-        }
-      ]
-    }
-    if (run.quietForMs >= STALLED_MS) {
-      return [
-        {
-          id: 'dispatch:stalled',
-          severity: 'warning',
-          message: `Dispatch run ${run.labId} has acked nothing for over ${STALLED_MS / 1_000} s.`,
-          hint: 'Look for a cut or lossy link, paused or crashed workers, or a crashed dispatcher.'
-        }
-      ]
-    }
-    return []
+    return runWarnings(run.health())
   }
 
   /**

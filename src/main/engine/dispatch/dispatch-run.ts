@@ -26,6 +26,7 @@ import { applyLinkFault, applyWorkerAction, createLink } from './run-actions'
 import { dispatcherInfo, runInfo } from './run-info'
 import { buildReport, traceVerdict } from './run-report'
 import { RunSeries, SERIES_INTERVAL_MS } from './run-series'
+import type { RunHealth } from './run-warnings'
 import { catchUpTelemetry, quiesce } from './run-settling'
 import { readDedupPage, readEffects } from './run-store'
 import { RunTelemetry } from './run-telemetry'
@@ -198,6 +199,23 @@ export class DispatchRun {
   /** Resolves with the report once every epoch is acked or given up (or the run is stopped). */
   get settled(): Promise<DispatchReport> {
     return this.#settled
+  }
+
+  /** What the run's warnings look at (cheap: read every snapshot while the run is live). */
+  health(): RunHealth {
+    return {
+      labId: this.labId,
+      settings: this.settings,
+      workers: this.#workers(),
+      cut: {
+        toWorker: this.#link.toInfo('to-worker').rule.cut,
+        toDispatcher: this.#link.toInfo('to-dispatcher').rule.cut
+      },
+      inFlight: this.#dispatcher.inFlight,
+      unsettled: this.#ledger.n - this.#ledger.settled,
+      quietForMs: this.quietForMs,
+      redisStatus: this.#o.redis.status
+    }
   }
 
   /** Where hand-started workers send telemetry; null without a telemetry socket. */

@@ -6,6 +6,7 @@ import { Collections } from './Collections'
 import { DedupTable } from './DedupTable'
 import { EpochTable } from './EpochTable'
 import { FaultPanel } from './FaultPanel'
+import { NoWorkerAlive } from './NoWorkerAlive'
 import { SettingsForm } from './SettingsForm'
 import { Topology } from './Topology'
 import { VerdictBanner } from './VerdictBanner'
@@ -47,6 +48,9 @@ export function DispatchPanel(): ReactNode {
           Redis <code>{info.redisUrl ?? '—'}</code> — an external worker (docs/PROTOCOL.md) can join
           with these.
         </p>
+        {active ? (
+          <NoWorkerAlive workers={info.workers} unsettled={progress.messages - progress.settled} />
+        ) : null}
         <SettingsForm running={active} />
       </section>
       <VerdictBanner info={info} />

@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react'
 import {
+  DISPATCH_MAX_ATTEMPTS_DEFAULT,
   CRASH_POINTS,
   DISPATCH_DEFAULT_ENDPOINT,
   DispatchCommandType,
@@ -39,7 +40,7 @@ const INITIAL: Form = {
   workers: 3,
   workMs: 5,
   timeoutMs: 500,
-  maxAttempts: 0,
+  maxAttempts: DISPATCH_MAX_ATTEMPTS_DEFAULT,
   window: 32,
   dropToWorker: 0,
   dropToDispatcher: 0,

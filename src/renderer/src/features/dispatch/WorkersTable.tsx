@@ -145,7 +145,7 @@ export function WorkersTable(props: { workers: DispatchWorkerInfo[]; active: boo
             onChange={(e) => setEvery(Number(e.target.value))}
             className="narrow"
           />
-          th message (0 = next one)
+          th message (0 = once, on the next one; not restarted)
         </label>
         <button
           className="btn"

@@ -5,6 +5,9 @@ import { z } from 'zod'
  * constants they name (semantics, crash points, link directions, the default endpoint).
  */
 
+/** Default most sends per epoch: high enough that no lab fault gives an epoch up by bad luck. */
+export const DISPATCH_MAX_ATTEMPTS_DEFAULT = 50
+
 export const DispatchCommandType = {
   Start: 'dispatch:start',
   Stop: 'dispatch:stop',
@@ -75,8 +78,12 @@ export const DispatchSettingsSchema = z.strictObject({
   workMs: ms.default(0),
   /** A sent message without an ack after this many ms times out (re-sent or given up). */
   timeoutMs: z.number().int().min(5).max(3_600_000).default(1_000),
-  /** Sends per epoch at most; 0 = unlimited. at-most-once always sends once. */
-  maxAttempts: z.number().int().min(0).max(1_000_000).default(0),
+  /**
+   * Sends per epoch at most; 0 = unlimited. at-most-once always sends once. The default ends a
+   * run whose acks cannot arrive (say an ack timeout below the work time) instead of re-sending
+   * without end.
+   */
+  maxAttempts: z.number().int().min(0).max(1_000_000).default(DISPATCH_MAX_ATTEMPTS_DEFAULT),
   /** Most messages in flight (in `sent_msgs`) at once. */
   window: z.number().int().min(1).max(100_000).default(64),
   /** TTL of a dedup mark `done:<epoch>`, in ms. */
