@@ -75,6 +75,9 @@ export class Gateway {
     })
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD_BYTES })
     this.#server.on('upgrade', (req, socket, head) => {
+      // Node hands the socket over without an error listener: a peer that resets it while it is
+      // refused must not raise an uncaught 'error' (ws adds its own once it takes the socket).
+      socket.on('error', () => socket.destroy())
       const refuse = (status: string): void => {
         socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
       }
