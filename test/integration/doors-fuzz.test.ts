@@ -33,6 +33,8 @@ const INPUTS_PER_DOOR = 5_000
 const BATCH = 250
 /** Most the process may grow over the whole run. */
 const RSS_GROWTH_MAX_BYTES = 100 * 1024 * 1024
+/** Each door's run takes a few seconds; this is room for a loaded 2-core machine, not a target. */
+const FUZZ_TIMEOUT_MS = 120_000
 const SEED = Number(process.env.FLOWLAB_FUZZ_SEED ?? Date.now())
 
 const CODES = new Set<string>(Object.values(ErrorCode))
@@ -84,65 +86,75 @@ describe(`both doors under ${INPUTS_PER_DOOR} hostile inputs each (seed ${SEED})
     return result.value as Snapshot
   }
 
-  it('the WebSocket door answers every one with a structured error and stays open', async () => {
-    const rejectedBefore = (await snapshot()).inputs.rejected
-    const answeredBefore = client.answers.length
-    let sent = 0
-    for (let batch = 0; sent < INPUTS_PER_DOOR; batch++) {
-      for (const make of fc.sample(wsInputs, { numRuns: BATCH, seed: SEED + batch })) {
-        const input = make()
-        if ('binary' in input) client.sendNoWait(Buffer.from(input.binary), true)
-        else client.sendNoWait(input.text)
-        sent++
+  it(
+    'the WebSocket door answers every one with a structured error and stays open',
+    { timeout: FUZZ_TIMEOUT_MS },
+    async () => {
+      const rejectedBefore = (await snapshot()).inputs.rejected
+      const answeredBefore = client.answers.length
+      let sent = 0
+      for (let batch = 0; sent < INPUTS_PER_DOOR; batch++) {
+        for (const make of fc.sample(wsInputs, { numRuns: BATCH, seed: SEED + batch })) {
+          const input = make()
+          if ('binary' in input) client.sendNoWait(Buffer.from(input.binary), true)
+          else client.sendNoWait(input.text)
+          sent++
+        }
+        await vi.waitFor(
+          () => expect(client.answers.length - answeredBefore).toBeGreaterThanOrEqual(sent),
+          { timeout: 30_000, interval: 20 }
+        )
+        expect(client.open, `socket closed after ${sent} inputs`).toBe(true)
       }
-      await vi.waitFor(
-        () => expect(client.answers.length - answeredBefore).toBeGreaterThanOrEqual(sent),
-        { timeout: 30_000, interval: 20 }
-      )
-      expect(client.open, `socket closed after ${sent} inputs`).toBe(true)
-    }
-    const answers = client.answers.slice(answeredBefore)
-    expect(answers).toHaveLength(sent)
-    const unstructured = answers.filter((a) => !isStructuredError(a))
-    expect(unstructured.slice(0, 3)).toEqual([])
-    expect(answers.some((a) => !a.ok && a.error.code === ErrorCode.Internal)).toBe(false)
-
-    const after = await snapshot()
-    expect(after.inputs.rejected - rejectedBefore).toBe(sent)
-    expect(after.inputs.internalErrors).toBe(0)
-    expect(await client.call({ type: CommandType.RedisSetPersistence, enabled: false })).toEqual({
-      ok: true,
-      value: null
-    })
-    expect((await snapshot()).redis.persistence).toBe(false)
-  })
-
-  it('the IPC bridge answers every one with a structured error, and a valid command works after', async () => {
-    const handler = ipc.handlers.get(IpcChannel.Call)
-    if (!handler) throw new Error('the bridge installed no call handler')
-    const contents = Object.assign(new EventEmitter(), { id: 1, isDestroyed: () => false })
-    const event = { sender: contents, senderFrame: { url: APP_URL } }
-    const rejectedBefore = engine.getSnapshot().inputs.rejected
-    let sent = 0
-    for (let batch = 0; sent < INPUTS_PER_DOOR; batch++) {
-      const inputs = fc.sample(ipcInputs, { numRuns: BATCH, seed: SEED + 100_000 + batch })
-      const answers = await Promise.all(
-        inputs.map((make) => Promise.resolve(handler(event, make())) as Promise<Result<unknown>>)
-      )
-      sent += answers.length
+      const answers = client.answers.slice(answeredBefore)
+      expect(answers).toHaveLength(sent)
       const unstructured = answers.filter((a) => !isStructuredError(a))
       expect(unstructured.slice(0, 3)).toEqual([])
       expect(answers.some((a) => !a.ok && a.error.code === ErrorCode.Internal)).toBe(false)
+
+      const after = await snapshot()
+      expect(after.inputs.rejected - rejectedBefore).toBe(sent)
+      expect(after.inputs.internalErrors).toBe(0)
+      expect(await client.call({ type: CommandType.RedisSetPersistence, enabled: false })).toEqual({
+        ok: true,
+        value: null
+      })
+      expect((await snapshot()).redis.persistence).toBe(false)
     }
-    const after = engine.getSnapshot()
-    expect(after.inputs.rejected - rejectedBefore).toBe(sent)
-    expect(after.inputs.internalErrors).toBe(0)
-    expect(await handler(event, { type: CommandType.RedisSetPersistence, enabled: true })).toEqual({
-      ok: true,
-      value: null
-    })
-    expect(engine.getSnapshot().redis.persistence).toBe(true)
-  })
+  )
+
+  it(
+    'the IPC bridge answers every one with a structured error, and a valid command works after',
+    { timeout: FUZZ_TIMEOUT_MS },
+    async () => {
+      const handler = ipc.handlers.get(IpcChannel.Call)
+      if (!handler) throw new Error('the bridge installed no call handler')
+      const contents = Object.assign(new EventEmitter(), { id: 1, isDestroyed: () => false })
+      const event = { sender: contents, senderFrame: { url: APP_URL } }
+      const rejectedBefore = engine.getSnapshot().inputs.rejected
+      let sent = 0
+      for (let batch = 0; sent < INPUTS_PER_DOOR; batch++) {
+        const inputs = fc.sample(ipcInputs, { numRuns: BATCH, seed: SEED + 100_000 + batch })
+        const answers = await Promise.all(
+          inputs.map((make) => Promise.resolve(handler(event, make())) as Promise<Result<unknown>>)
+        )
+        sent += answers.length
+        const unstructured = answers.filter((a) => !isStructuredError(a))
+        expect(unstructured.slice(0, 3)).toEqual([])
+        expect(answers.some((a) => !a.ok && a.error.code === ErrorCode.Internal)).toBe(false)
+      }
+      const after = engine.getSnapshot()
+      expect(after.inputs.rejected - rejectedBefore).toBe(sent)
+      expect(after.inputs.internalErrors).toBe(0)
+      expect(
+        await handler(event, { type: CommandType.RedisSetPersistence, enabled: true })
+      ).toEqual({
+        ok: true,
+        value: null
+      })
+      expect(engine.getSnapshot().redis.persistence).toBe(true)
+    }
+  )
 
   it('the engine grew by less than 100 MB over both runs', () => {
     const growth = process.memoryUsage().rss - rssBefore
