@@ -62,6 +62,6 @@ describe('the browser console', () => {
       ws.on('open', () => reject(new Error('opened from a foreign origin')))
       ws.on('error', () => undefined)
     })
-    expect(status).toBe(401)
+    expect(status).toBe(403)
   })
 })

@@ -3,12 +3,15 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import {
   CommandType,
   ErrorCode,
+  INPUT_MAX_DEPTH,
   IpcChannel,
   type Frame,
   type Result,
   type Snapshot
 } from '@shared/contract'
 import { createEngine, type Engine } from '../../src/main/engine'
+import { LAB_DEFINITIONS } from '../../src/main/engine/labs'
+import { probeLab } from '../helpers/probe-lab'
 import { tempDir } from '../helpers/temp-dir'
 
 /**
@@ -68,7 +71,13 @@ describe('the IPC door', () => {
     )
 
   beforeAll(async () => {
-    engine = createEngine({ dataDir: dir.path, door: 'desktop', snapshotIntervalMs: 20 })
+    engine = createEngine({
+      dataDir: dir.path,
+      door: 'desktop',
+      snapshotIntervalMs: 20,
+      labs: { channels: { endpoint: 'tcp://127.0.0.1:0' } },
+      labDefinitions: [...LAB_DEFINITIONS, probeLab]
+    })
     uninstall = installIpcBridge(engine, (_contents, url) => url === APP_URL)
     await engine.start()
   })
@@ -103,6 +112,62 @@ describe('the IPC door', () => {
     for (const fn of ipc.listeners.get(IpcChannel.Ack) ?? []) fn(event(contents), 1)
     await vi.waitFor(() => expect(contents.sent.length).toBeGreaterThan(1))
     expect(contents.sent[1]?.seq).toBe(2)
+    contents.emit('destroyed')
+  })
+
+  it('refuses a 2,000-level channels:push (zod would throw a RangeError) naming the depth limit', async () => {
+    let nested: unknown = []
+    for (let i = 1; i < 2_000; i++) nested = [nested]
+    const command = { type: 'channels:push', clientId: 'x', events: [nested] }
+    expect(await call(command)).toEqual({
+      ok: false,
+      error: {
+        code: ErrorCode.LimitExceeded,
+        message: expect.stringContaining('INPUT_MAX_DEPTH') as unknown,
+        details: { limit: 'INPUT_MAX_DEPTH', max: INPUT_MAX_DEPTH, unit: 'levels' }
+      }
+    })
+    const cyclic: Record<string, unknown> = { type: 'channels:push', clientId: 'x' }
+    cyclic.events = [cyclic]
+    expect(await call(cyclic)).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.LimitExceeded }
+    })
+    expect(engine.getSnapshot().inputs.rejected).toBeGreaterThanOrEqual(2)
+  })
+
+  it('answers internal errors (execute rejecting, a lab throwing the unprintable) and counts them', async () => {
+    const before = engine.getSnapshot().inputs.internalErrors
+    const spy = vi.spyOn(engine, 'execute').mockRejectedValueOnce(new Error('boom'))
+    try {
+      expect(await call({ type: CommandType.EngineGetSnapshot })).toMatchObject({
+        ok: false,
+        error: { code: ErrorCode.Internal }
+      })
+    } finally {
+      spy.mockRestore()
+    }
+    expect(await call({ type: 'probe:throw' })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.Internal }
+    })
+    const after = engine.getSnapshot()
+    expect(after.inputs.internalErrors).toBe(before + 2)
+    expect(after.problems.map((p) => p.id)).toContain('engine:internal-errors')
+    expect(await call({ type: CommandType.EngineGetSnapshot })).toMatchObject({ ok: true })
+  })
+
+  it('keeps a window whose send throws from throwing into Electron', async () => {
+    const before = engine.getSnapshot().inputs.internalErrors
+    const contents = new FakeContents(9)
+    contents.send = () => {
+      throw new Error('render process gone')
+    }
+    const subscribe = (): void => {
+      for (const fn of ipc.listeners.get(IpcChannel.Subscribe) ?? []) fn(event(contents))
+    }
+    expect(subscribe).not.toThrow()
+    expect(engine.getSnapshot().inputs.internalErrors).toBe(before + 1)
     contents.emit('destroyed')
   })
 })

@@ -10,7 +10,8 @@ export const CONSOLE_DEFAULT_PORT = 4780
 const USAGE = `usage: flowlab console [--port N] [--host H] [--data-dir DIR]
   Serves the Flowlab console in your browser at the printed URL (with a per-run token).
   --port N       port to listen on (default ${CONSOLE_DEFAULT_PORT}; 0 = any free port)
-  --host H       interface to bind (default 127.0.0.1; anything else exposes the console)
+  --host H       interface to bind (default 127.0.0.1; anything else exposes the console).
+                 Browsers must reach it as H or a loopback name: other Host headers get 403.
   --data-dir DIR where the managed Redis keeps its data (default: the app's data folder)
 Environment: REDIS_URL uses an existing Redis; REDIS_SERVER_BIN names the redis-server binary.`
 

@@ -3,11 +3,15 @@ import {
   CommandError,
   CommandType,
   ErrorCode,
+  guardInput,
   parseCommand,
   SNAPSHOT_INTERVAL_MS,
+  TRACE_STRING_MAX_BYTES,
   TraceSource,
+  truncateUtf8,
   type Command,
   type CoreCommand,
+  type ErrorInfo,
   type Frame,
   type LabContract,
   type LabInfos,
@@ -72,9 +76,23 @@ export interface Engine extends LabHost {
   getSnapshot(): Snapshot
   /**
    * Validates and runs one untrusted command. Never rejects: failures come back as
-   * `{ ok: false, error }`, and an invalid command changes nothing.
+   * `{ ok: false, error }`, and an invalid command changes nothing. The input is held to the
+   * door limits (`guardInput`) here too, for callers that are not doors (the CLI).
    */
   execute(command: unknown): Promise<Result<unknown>>
+  /**
+   * A door refused an input before `execute` (over a limit, not JSON, a bad envelope): counted in
+   * `snapshot.inputs.rejected` and traced.
+   * @param door - who refused it (`gateway`, `ipc`)
+   */
+  recordRejection(door: string, error: ErrorInfo): void
+  /**
+   * An unexpected failure caught at a door or in the engine: traced at level `error`, counted in
+   * `snapshot.inputs.internalErrors` (and the `engine:internal-errors` problem).
+   * @param where - the door or engine step that caught it
+   * @returns the `internal` error to answer the caller with.
+   */
+  recordInternalError(where: string, err: unknown): ErrorInfo
   /** Pushes frames to `send`, paced by acks (see FrameStream). */
   subscribe(send: (frame: Frame) => void): FrameSubscription
   /** The Redis host, for labs and tests inside the main process. */
@@ -102,6 +120,9 @@ class FlowlabEngine implements Engine {
   readonly #streams = new Set<FrameStream>()
   readonly #startedAt = Date.now()
   #tick = 0
+  #rejected = 0
+  #internalErrors = 0
+  #lastInternalError = ''
   #timer: NodeJS.Timeout | null = null
   #started = false
   #closing: Promise<void> | null = null
@@ -191,16 +212,53 @@ class FlowlabEngine implements Engine {
       // The registry and the contract list the same labs (a test holds them together).
       labs: labs as unknown as LabInfos,
       problems: this.#problems(),
+      inputs: { rejected: this.#rejected, internalErrors: this.#internalErrors },
       trace: { total: this.#trace.total, evicted: this.#trace.evicted }
     }
   }
 
   async execute(input: unknown): Promise<Result<unknown>> {
+    try {
+      return await this.#execute(input)
+    } catch (err) {
+      return { ok: false, error: this.recordInternalError('engine', err) }
+    }
+  }
+
+  recordRejection(door: string, error: ErrorInfo): void {
+    this.#rejected++
+    this.#emit(TraceSource.Command, 'rejected', 'warn', `${door}: ${error.message}`, {
+      code: error.code,
+      ...(error.details && typeof error.details.limit === 'string'
+        ? { limit: error.details.limit }
+        : {})
+    })
+  }
+
+  recordInternalError(where: string, err: unknown): ErrorInfo {
+    const message = describeError(err)
+    this.#internalErrors++
+    this.#lastInternalError = `${where}: ${message}`
+    try {
+      this.#emit(TraceSource.Engine, 'internal-error', 'error', this.#lastInternalError)
+    } catch {
+      // The count above is what must survive; a failing trace listener must not turn into a crash.
+    }
+    return { code: ErrorCode.Internal, message: `internal error (a bug in Flowlab): ${message}` }
+  }
+
+  async #execute(input: unknown): Promise<Result<unknown>> {
     if (this.#closing) {
       return { ok: false, error: { code: ErrorCode.Closed, message: 'Flowlab is shutting down' } }
     }
+    const refused = guardInput(input)
+    if (refused) {
+      this.recordRejection('engine', refused.error)
+      return refused
+    }
     const parsed = parseCommand(input, this.#contracts)
     if (!parsed.ok) {
+      this.#rejected++
       this.#emit(TraceSource.Command, 'rejected', 'warn', parsed.error.message, {
         field: parsed.error.field ?? null
       })
@@ -224,16 +282,19 @@ class FlowlabEngine implements Engine {
             : { code: err.code, message: err.message }
         }
       }
-      const message = err instanceof Error ? err.message : String(err)
-      this.#emit(TraceSource.Command, 'failed', 'error', `${command.type} failed: ${message}`)
-      return { ok: false, error: { code: ErrorCode.Internal, message } }
+      return { ok: false, error: this.recordInternalError(command.type, err) }
     }
   }
 
   subscribe(send: (frame: Frame) => void): FrameSubscription {
     const stream = new FrameStream(send, this.#trace)
     this.#streams.add(stream)
-    stream.offer(this.getSnapshot())
+    try {
+      stream.offer(this.getSnapshot())
+    } catch (err) {
+      // The next tick offers again; a failing snapshot must not fail the door that subscribed.
+      this.recordInternalError('subscribe', err)
+    }
     return {
       ack: (seq) => stream.ack(seq),
       close: () => {
@@ -280,16 +341,29 @@ class FlowlabEngine implements Engine {
     return false
   }
 
+  /** Runs on a timer: a throw here would be an uncaught exception, so it is caught and counted. */
   #publish(): void {
     if (this.#streams.size === 0) return
-    this.#tick++
-    const snapshot = this.getSnapshot()
-    for (const stream of this.#streams) stream.offer(snapshot)
+    try {
+      this.#tick++
+      const snapshot = this.getSnapshot()
+      for (const stream of this.#streams) stream.offer(snapshot)
+    } catch (err) {
+      this.recordInternalError('snapshot', err)
+    }
   }
 
   #problems(): Problem[] {
     const problems = redisProblems(this.redis.toInfo())
     for (const lab of this.#labs.values()) problems.push(...lab.problems())
+    if (this.#internalErrors > 0) {
+      problems.push({
+        id: 'engine:internal-errors',
+        severity: 'error',
+        message: `${this.#internalErrors} internal error(s) caught; the last: ${truncateUtf8(this.#lastInternalError, TRACE_STRING_MAX_BYTES)}`,
+        hint: 'Flowlab kept running. This is a bug: the trace has each one (type internal-error).'
+      })
+    }
     return problems
   }
 
@@ -304,5 +378,14 @@ class FlowlabEngine implements Engine {
       data ? { source, type, level, message, data } : { source, type, level, message }
     )
     this.#config.onTrace?.(event)
+  }
+}
+
+/** An error's message for the trace and the caller; never throws, whatever was thrown. */
+function describeError(err: unknown): string {
+  try {
+    return err instanceof Error ? `${err.name}: ${err.message}` : String(err)
+  } catch {
+    return 'an unprintable value was thrown'
   }
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { FRAME_MAX_EVENTS, type Frame, type Snapshot } from '@shared/contract'
+import {
+  FRAME_MAX_BYTES,
+  FRAME_MAX_EVENTS,
+  TRACE_DATA_MAX_FIELDS,
+  TRACE_MESSAGE_MAX_BYTES,
+  type Frame,
+  type Snapshot
+} from '@shared/contract'
 import { FRAME_ACK_TIMEOUT_MS, FrameStream } from './frame-stream'
 import { TraceLog } from './trace/trace-log'
 
@@ -44,5 +51,27 @@ describe('FrameStream', () => {
     expect(frames).toHaveLength(1)
     stream.offer(snapshot, FRAME_ACK_TIMEOUT_MS)
     expect(frames).toHaveLength(2)
+  })
+
+  it("keeps a new subscriber's first frame under FRAME_MAX_BYTES, dropping the oldest events", () => {
+    // 1,000 events of the largest size the trace keeps: far more history than fits a frame.
+    const data: Record<string, string> = {}
+    for (let i = 0; i < TRACE_DATA_MAX_FIELDS; i++)
+      data[`${i}`.padEnd(1_000, 'k')] = 'v'.repeat(1_000)
+    const log = new TraceLog()
+    for (let i = 0; i < 1_000; i++) {
+      log.emit({ ...event, message: 'z'.repeat(TRACE_MESSAGE_MAX_BYTES * 4), data })
+    }
+    const big = { tick: 1, filler: 'f'.repeat(1024 * 1024) } as unknown as Snapshot
+    const frames: Frame[] = []
+    new FrameStream((f) => frames.push(f), log).offer(big, 0)
+    const first = frames[0]
+    expect(first).toBeDefined()
+    if (!first) return
+    expect(Buffer.byteLength(JSON.stringify(first))).toBeLessThanOrEqual(FRAME_MAX_BYTES)
+    expect(first.events.length).toBeGreaterThan(0)
+    expect(first.events.length).toBeLessThan(FRAME_MAX_EVENTS)
+    expect(first.events.at(-1)?.id).toBe(1_000) // the newest kept, the oldest dropped
+    expect(first.dropped).toBe(FRAME_MAX_EVENTS - first.events.length)
   })
 })

@@ -1,17 +1,35 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { WebSocketServer, type WebSocket } from 'ws'
-import { ClientMessageSchema, ErrorCode, type Result, type ServerMessage } from '@shared/contract'
+import { WebSocketServer, type RawData, type WebSocket } from 'ws'
+import {
+  ClientMessageSchema,
+  ErrorCode,
+  FRAME_MAX_BYTES,
+  guardInput,
+  INPUT_MAX_BYTES,
+  type ErrorInfo,
+  type ServerMessage
+} from '@shared/contract'
 import { CONTENT_SECURITY_POLICY } from '@shared/csp'
-import type { Engine } from '../engine'
+import type { Engine, FrameSubscription } from '../engine'
 import { readStatic } from './static-files'
 import { newToken, tokenMatches } from './token'
 
-/** Largest WebSocket message accepted from a browser; commands are small. */
-export const WS_MAX_PAYLOAD_BYTES = 64 * 1024
-/** A client whose unsent data exceeds this is too slow; it is dropped and must reconnect. */
-export const WS_MAX_BUFFERED_BYTES = 8 * 1024 * 1024
+/**
+ * Largest WebSocket message the socket reads at all, in bytes; a bigger one closes the connection
+ * (1009). Anything up to it is read and answered: above INPUT_MAX_BYTES with a `limit_exceeded`
+ * error, so a client learns the limit instead of losing its connection.
+ */
+export const WS_MAX_PAYLOAD_BYTES = 16 * INPUT_MAX_BYTES
+/**
+ * A client whose unsent data exceeds this, in bytes, is too slow; it is dropped and must
+ * reconnect. Twice FRAME_MAX_BYTES, so a single frame (a new console's first one included) never
+ * trips it.
+ */
+export const WS_MAX_BUFFERED_BYTES = 2 * FRAME_MAX_BYTES
 const TOKEN_COOKIE = 'flowlab_token'
+/** Host names that always reach a loopback-bound console (with the port). */
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]']
 
 export interface GatewayOptions {
   engine: Engine
@@ -29,7 +47,9 @@ export interface GatewayOptions {
  * The browser door: serves the built renderer and carries the engine API over one WebSocket.
  * Both need the per-run token (`?token=` on the first load; afterwards an HttpOnly SameSite
  * cookie, so the page's assets load without it in their URLs). A WebSocket from another origin is
- * refused even with the cookie, which stops cross-site WebSocket hijacking.
+ * refused even with the cookie, which stops cross-site WebSocket hijacking. The Host header must be
+ * a loopback name or the `host` the console was started with, with its port (403 otherwise), which
+ * stops DNS rebinding; an Origin must match scheme, host and port exactly.
  */
 export class Gateway {
   readonly token: string
@@ -46,14 +66,29 @@ export class Gateway {
       host: opts.host ?? '127.0.0.1',
       port: opts.port ?? 0
     }
-    this.#server = createServer((req, res) => void this.#onHttp(req, res))
+    this.#server = createServer((req, res) => {
+      this.#onHttp(req, res).catch((err: unknown) => {
+        this.#opts.engine.recordInternalError('gateway http', err)
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' })
+        res.end('internal error\n')
+      })
+    })
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD_BYTES })
     this.#server.on('upgrade', (req, socket, head) => {
-      if (!this.#authorized(req) || !this.#sameOrigin(req) || this.#path(req) !== '/ws') {
-        socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
-        return
+      // Node hands the socket over without an error listener: a peer that resets it while it is
+      // refused must not raise an uncaught 'error' (ws adds its own once it takes the socket).
+      socket.on('error', () => socket.destroy())
+      const refuse = (status: string): void => {
+        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
       }
-      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onSocket(ws))
+      try {
+        if (!this.#allowedHost(req) || !this.#sameOrigin(req)) return refuse('403 Forbidden')
+        if (!this.#authorized(req) || this.#path(req) !== '/ws') return refuse('401 Unauthorized')
+        this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onSocket(ws))
+      } catch (err) {
+        this.#opts.engine.recordInternalError('gateway upgrade', err)
+        refuse('500 Internal Server Error')
+      }
     })
   }
 
@@ -94,12 +129,35 @@ export class Gateway {
     return this.#closing
   }
 
-  #path(req: IncomingMessage): string {
-    return new URL(req.url ?? '/', 'http://localhost').pathname
+  /** The request target as a URL; null when it cannot be one (`GET http://[ HTTP/1.1`). */
+  #url(req: IncomingMessage): URL | null {
+    return parseUrl(req.url ?? '/', 'http://localhost')
+  }
+
+  #path(req: IncomingMessage): string | null {
+    return this.#url(req)?.pathname ?? null
+  }
+
+  /**
+   * The Host header names this console: a loopback name or the configured host, with this port
+   * (bare for port 80, as browsers send it). Anything else is a page whose name was rebound to us.
+   */
+  #allowedHost(req: IncomingMessage): boolean {
+    const given = req.headers.host?.toLowerCase()
+    if (!given) return false
+    const names = new Set(LOOPBACK_HOSTS)
+    const configured = this.#opts.host.toLowerCase()
+    names.add(configured.includes(':') ? `[${configured}]` : configured)
+    for (const name of names) {
+      if (given === `${name}:${this.port}`) return true
+      if (this.port === 80 && given === name) return true
+    }
+    return false
   }
 
   #authorized(req: IncomingMessage): boolean {
-    const url = new URL(req.url ?? '/', 'http://localhost')
+    const url = this.#url(req)
+    if (!url) return false
     if (tokenMatches(this.token, url.searchParams.get('token'))) return true
     const cookie = (req.headers.cookie ?? '')
       .split(';')
@@ -108,21 +166,28 @@ export class Gateway {
     return tokenMatches(this.token, cookie?.slice(TOKEN_COOKIE.length + 1))
   }
 
-  /** Browsers always send Origin on WebSocket upgrades; it must be this server. */
+  /**
+   * Browsers always send Origin on WebSocket upgrades; it must be this server exactly: scheme
+   * (this server speaks http only), host and port, as the (already allowed) Host header names it.
+   */
   #sameOrigin(req: IncomingMessage): boolean {
     const origin = req.headers.origin
-    if (!origin) return true // not a browser (tests, CLI tools); the token still guards it
-    try {
-      return new URL(origin).host === req.headers.host
-    } catch {
-      return false
-    }
+    if (origin === undefined) return true // not a browser (tests, CLI tools); the token still guards it
+    const expected = parseUrl(`http://${req.headers.host ?? ''}`)?.origin
+    const given = parseUrl(origin)?.origin
+    return expected !== undefined && given !== undefined && given !== 'null' && given === expected
   }
 
   async #onHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader('X-Content-Type-Options', 'nosniff')
     res.setHeader('Referrer-Policy', 'no-referrer')
     res.setHeader('X-Frame-Options', 'DENY')
+    if (!this.#allowedHost(req)) {
+      res
+        .writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' })
+        .end('Flowlab console: this Host is not served; open the URL `flowlab console` printed.\n')
+      return
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end()
       return
@@ -133,7 +198,11 @@ export class Gateway {
         .end('Flowlab console: open the URL with ?token=… that `flowlab console` printed.\n')
       return
     }
-    const url = new URL(req.url ?? '/', 'http://localhost')
+    const url = this.#url(req)
+    if (!url) {
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('bad request\n')
+      return
+    }
     const file = await readStatic(this.#opts.rendererDir, url.pathname)
     if (!file) {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found\n')
@@ -161,45 +230,101 @@ export class Gateway {
       }
       ws.send(JSON.stringify(message))
     }
-    const subscription = engine.subscribe((frame) => send({ kind: 'frame', frame }))
+    const subscription = engine.subscribe((frame) => {
+      try {
+        send({ kind: 'frame', frame })
+      } catch (err) {
+        engine.recordInternalError('gateway frame', err)
+      }
+    })
     ws.on('close', () => subscription.close())
     ws.on('error', () => subscription.close())
     ws.on('message', (data, isBinary) => {
-      const reject = (message: string): void => send({ kind: 'error', result: invalid(message) })
-      if (isBinary) return reject('binary messages are not part of the protocol')
-      let json: unknown
       try {
-        json = JSON.parse(data.toString())
-      } catch {
-        return reject('message is not valid JSON')
+        this.#onMessage(data, isBinary, send, subscription)
+      } catch (err) {
+        answerInternal(send, engine.recordInternalError('gateway', err))
       }
-      const parsed = ClientMessageSchema.safeParse(json)
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]
-        const field = issue?.path.length ? issue.path.join('.') : 'kind'
-        send({
-          kind: 'error',
-          result: invalid(`'${field}': ${issue?.message ?? 'invalid'}`, field)
-        })
-        return
-      }
-      const message = parsed.data
-      if (message.kind === 'ack') {
-        subscription.ack(message.seq)
-        return
-      }
-      void engine.execute(message.command).then((result) => {
-        send({ kind: 'result', id: message.id, result })
-      })
     })
+  }
+
+  /**
+   * One client message: guarded (size, depth) before JSON.parse, the envelope checked, then the
+   * command handed to the engine. Every path answers once, and no failure escapes as a rejection.
+   */
+  #onMessage(
+    data: RawData,
+    isBinary: boolean,
+    send: (message: ServerMessage) => void,
+    subscription: FrameSubscription
+  ): void {
+    const { engine } = this.#opts
+    const reject = (error: ErrorInfo): void => {
+      engine.recordRejection('gateway', error)
+      send({ kind: 'error', result: { ok: false, error } })
+    }
+    if (isBinary) return reject(invalid('binary messages are not part of the protocol'))
+    const text = rawText(data)
+    const refused = guardInput(text, 'json-text')
+    if (refused) return reject(refused.error)
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch {
+      return reject(invalid('message is not valid JSON'))
+    }
+    const parsed = ClientMessageSchema.safeParse(json)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      const field = issue?.path.length ? issue.path.join('.') : 'kind'
+      return reject(invalid(`'${field}': ${issue?.message ?? 'invalid'}`, field))
+    }
+    const message = parsed.data
+    if (message.kind === 'ack') {
+      subscription.ack(message.seq)
+      return
+    }
+    engine
+      .execute(message.command)
+      .then((result) => send({ kind: 'result', id: message.id, result }))
+      .catch((err: unknown) => {
+        const error = engine.recordInternalError('gateway', err)
+        try {
+          send({ kind: 'result', id: message.id, result: { ok: false, error } })
+        } catch (again) {
+          engine.recordInternalError('gateway', again)
+        }
+      })
   }
 }
 
-function invalid(message: string, field?: string): Result<never> {
-  return {
-    ok: false,
-    error: field
-      ? { code: ErrorCode.InvalidMessage, message, field }
-      : { code: ErrorCode.InvalidMessage, message }
+/** Answers a failure that has no call id; a failure to answer is only counted (already). */
+function answerInternal(send: (message: ServerMessage) => void, error: ErrorInfo): void {
+  try {
+    send({ kind: 'error', result: { ok: false, error } })
+  } catch {
+    // The socket is gone or broken; the engine already counted and traced the failure.
   }
+}
+
+/** A URL, or null where `new URL` would throw (URL.parse is newer than some Node 20 releases). */
+function parseUrl(text: string, base?: string): URL | null {
+  try {
+    return new URL(text, base)
+  } catch {
+    return null
+  }
+}
+
+/** A text message's data as a string (ws hands a Buffer, or fragments of one). */
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString()
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString()
+  return data.toString()
+}
+
+function invalid(message: string, field?: string): ErrorInfo {
+  return field
+    ? { code: ErrorCode.InvalidMessage, message, field }
+    : { code: ErrorCode.InvalidMessage, message }
 }

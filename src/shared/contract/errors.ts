@@ -7,6 +7,11 @@ export const ErrorCode = {
   InvalidCommand: 'invalid_command',
   /** The message on the wire was not a JSON object of the expected shape. */
   InvalidMessage: 'invalid_message',
+  /**
+   * The input crossed a door's size or nesting limit (limits.ts) and was refused before parsing;
+   * `details.limit` names the limit (`INPUT_MAX_BYTES`, `INPUT_MAX_DEPTH`). Nothing changed.
+   */
+  LimitExceeded: 'limit_exceeded',
   /** The command needs the managed Redis, but Flowlab is using REDIS_URL. */
   RedisNotManaged: 'redis_not_managed',
   /** redis-server could not be found on this machine. */

@@ -80,6 +80,17 @@ export interface Snapshot {
    */
   labs: LabInfos
   problems: Problem[]
+  /** What the doors and the validator refused, and failures caught at the doors or in the engine. */
+  inputs: {
+    /** Inputs refused since start: over a limit (limits.ts), malformed, or an invalid command. */
+    rejected: number
+    /**
+     * Unexpected failures (bugs) caught while running a command, building a snapshot or answering
+     * a door; each was traced at level `error`, answered with an `internal` error, and the engine
+     * kept running. Also shown as the problem `engine:internal-errors`.
+     */
+    internalErrors: number
+  }
   trace: {
     /** Events emitted since start (or since trace:clear). */
     total: number
@@ -96,14 +107,23 @@ export interface Snapshot {
 export interface Frame {
   seq: number
   snapshot: Snapshot
-  /** New trace events, oldest first, at most FRAME_MAX_EVENTS. */
+  /** New trace events, oldest first, at most FRAME_MAX_EVENTS and within FRAME_MAX_BYTES. */
   events: TraceEvent[]
-  /** Events that happened but were left out of frames because the client was slow. */
+  /**
+   * Events that happened but were left out of frames: the client was slow, or the frame's byte
+   * budget was full (the oldest are left out first).
+   */
   dropped: number
 }
 
 /** Most trace events in one frame; the rest are counted in `dropped`. */
 export const FRAME_MAX_EVENTS = 500
+/**
+ * Largest frame in bytes of JSON (snapshot + events): events are left out, oldest first, to stay
+ * below it. Half the gateway's send-buffer limit, so even a new console's first frame, which
+ * carries the recent history, is always delivered.
+ */
+export const FRAME_MAX_BYTES = 4 * 1024 * 1024
 /** The engine keeps this many recent trace events for late subscribers (the Trace panel). */
 export const TRACE_BUFFER_MAX = 5_000
 /** Target snapshot cadence. */

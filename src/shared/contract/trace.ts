@@ -15,6 +15,19 @@ export type TraceSource = (typeof TraceSource)[keyof typeof TraceSource] | LabId
 
 export type TraceLevel = 'info' | 'warn' | 'error'
 
+/**
+ * Bounds of one trace event, enforced by the engine's trace log when the event is recorded: longer
+ * strings are cut with a visible `…[truncated N bytes]` marker, extra data fields are dropped (and
+ * counted in a `truncatedFields` field). A caller's text often ends up in an event (a rejected
+ * command's type), so no event can grow with what a client sends.
+ */
+/** Longest `message`, in bytes of UTF-8. */
+export const TRACE_MESSAGE_MAX_BYTES = 2 * 1024
+/** Longest `type`, data key or data string value, in bytes of UTF-8. */
+export const TRACE_STRING_MAX_BYTES = 256
+/** Most fields in `data`. */
+export const TRACE_DATA_MAX_FIELDS = 32
+
 /** Primitive values only, so an event's size stays bounded and it serialises the same everywhere. */
 export type TraceData = Record<string, string | number | boolean | null>
 

@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import { CORE_DOMAINS, CoreCommandSchema, CoreResultSchemas, type Command } from './commands'
 import { ErrorCode, type Result } from './errors'
 import type { LabContract } from './lab-contract'
+import { echo } from './limits'
 import { LAB_CONTRACTS } from './labs'
 
 /** Lab contracts by lab id: the registry's (LAB_CONTRACTS) unless an engine runs others. */
@@ -18,7 +19,9 @@ function describe(issue: z.core.$ZodIssue): string {
     return `unknown command type; expected one of the contract's command types`
   }
   if (issue.code === 'invalid_type' && issue.input === undefined) return `'${field}' is missing`
-  if (issue.code === 'unrecognized_keys') return `unknown field(s): ${issue.keys.join(', ')}`
+  if (issue.code === 'unrecognized_keys') {
+    return `unknown field(s): ${echo(issue.keys.map(echo).join(', '))}`
+  }
   return `'${field}': ${issue.message}`
 }
 
@@ -46,7 +49,8 @@ export function parseCommand(input: unknown, labs: LabContracts = LAB_CONTRACTS)
       ok: false,
       error: {
         code: ErrorCode.InvalidCommand,
-        message: `${typeof type === 'string' ? `invalid '${type}' command: ` : 'invalid command: '}unknown command type; expected one of the contract's command types`,
+        // The type is the caller's text: echoed cut to ECHO_MAX_CHARS, never in full (it is traced).
+        message: `${typeof type === 'string' ? `invalid '${echo(type)}' command: ` : 'invalid command: '}unknown command type; expected one of the contract's command types`,
         field: 'type',
         issues: [{ field: 'type', message: 'unknown command type' }]
       }
@@ -57,12 +61,12 @@ export function parseCommand(input: unknown, labs: LabContracts = LAB_CONTRACTS)
   const issues = parsed.error.issues.map((issue) => {
     const field =
       issue.code === 'unrecognized_keys'
-        ? (issue.keys[0] ?? pathOf(issue.path))
+        ? echo(issue.keys[0] ?? pathOf(issue.path))
         : pathOf(issue.path)
     return { field, message: describe(issue) }
   })
   const first = issues[0] ?? { field: 'type', message: 'invalid command' }
-  const prefix = typeof type === 'string' ? `invalid '${type}' command` : 'invalid command'
+  const prefix = typeof type === 'string' ? `invalid '${echo(type)}' command` : 'invalid command'
   return {
     ok: false,
     error: {

@@ -1,5 +1,6 @@
 import {
   ErrorCode,
+  guardInput,
   type CommandInput,
   type Frame,
   type Presence,
@@ -33,11 +34,12 @@ export function wsTransport(location: Location): Transport {
   let nextId = 1
   const pending = new Map<number, Pending>()
 
-  const send = (message: unknown): boolean => {
+  const sendText = (text: string): boolean => {
     if (!socket || socket.readyState !== WebSocket.OPEN) return false
-    socket.send(JSON.stringify(message))
+    socket.send(text)
     return true
   }
+  const send = (message: unknown): boolean => sendText(JSON.stringify(message))
 
   const failAll = (message: string): void => {
     for (const [id, entry] of pending) {
@@ -58,8 +60,17 @@ export function wsTransport(location: Location): Transport {
             error: { code: ErrorCode.Internal, message: 'the engine did not answer' }
           })
         }, CALL_TIMEOUT_MS)
+        // The gateway answers a message over its limits without the call id (it cannot read it),
+        // so the same guard runs here and such a call fails at once with the same error.
+        const text = JSON.stringify({ kind: 'call', id, command })
+        const refused = guardInput(text, 'json-text')
+        if (refused) {
+          clearTimeout(timer)
+          resolve(refused)
+          return
+        }
         pending.set(id, { resolve, timer })
-        if (!send({ kind: 'call', id, command })) {
+        if (!sendText(text)) {
           clearTimeout(timer)
           pending.delete(id)
           resolve({
