@@ -180,7 +180,9 @@ export class DispatchRun {
       onError: (err) => emit('dispatcher-error', 'error', `dispatcher: ${err.message}`),
       onSettled: () => void this.finish(true)
     })
-    this.#timers = [setInterval(() => this.#series.sample(), SERIES_INTERVAL_MS)]
+    this.#timers = [
+      setInterval(() => this.#series.sample(this.#faultStanding()), SERIES_INTERVAL_MS)
+    ]
     if (settings.semantics.startsWith('exactly-once')) {
       this.#timers.push(setInterval(() => void this.#refreshDedup(), DEDUP_REFRESH_MS))
     }
@@ -259,6 +261,7 @@ export class DispatchRun {
 
   /** Applies one fault (link, Redis, dispatcher). */
   async fault(action: DispatchFaultAction): Promise<void> {
+    this.#series.markFault()
     switch (action.kind) {
       case 'redis-kill':
         return this.#faults.kill()
@@ -280,6 +283,7 @@ export class DispatchRun {
 
   /** Applies one worker action to the managed workers. */
   worker(action: DispatchWorkerAction): Promise<void> {
+    if (action.action !== 'add' && action.action !== 'resume') this.#series.markFault()
     return applyWorkerAction(this.#pool, this.settings, action)
   }
 
@@ -426,6 +430,14 @@ export class DispatchRun {
   #workers(): DispatchWorkerInfo[] {
     const managed = this.#pool.toInfo(DISPATCH_WORKERS_MAX)
     return managed.concat(this.#telemetry.externals(DISPATCH_WORKERS_MAX - managed.length))
+  }
+
+  /** A link rule that hurts messages is standing in either direction. */
+  #faultStanding(): boolean {
+    return (['to-worker', 'to-dispatcher'] as const).some((dir) => {
+      const r = this.#link.toInfo(dir).rule
+      return r.cut || r.dropNext > 0 || r.dropP > 0 || r.duplicateP > 0 || r.delayMs > 0
+    })
   }
 
   #check(): CheckResult {

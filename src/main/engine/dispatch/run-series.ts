@@ -12,6 +12,12 @@ export class RunSeries {
   #acks = 0
   #latencies: number[] = []
   #seen = 0
+  #faulted = false
+
+  /** A fault was applied during the current point (it is shaded on the chart). */
+  markFault(): void {
+    this.#faulted = true
+  }
 
   /** Counts one ack; its latency joins the point's reservoir sample. */
   ack(latency: number): void {
@@ -24,16 +30,23 @@ export class RunSeries {
     }
   }
 
-  /** Closes the current point and starts the next. */
-  sample(): void {
-    const lat = Float32Array.from(this.#latencies)
-    const [p50, p99] = percentiles(lat, [50, 99])
+  /**
+   * Closes the current point and starts the next. Latency is null for a second without acks (a
+   * gap on the chart, not "0 ms"); `faultActive` says a standing fault rule was in effect.
+   */
+  sample(faultActive = false): void {
+    const none = this.#latencies.length === 0
+    const [p50, p99] = none
+      ? [null, null]
+      : percentiles(Float32Array.from(this.#latencies), [50, 99])
     this.#points.push({
       t: Date.now(),
       msgsPerSec: (this.#acks * 1_000) / SERIES_INTERVAL_MS,
-      p50Ms: p50 ?? 0,
-      p99Ms: p99 ?? 0
+      p50Ms: p50 ?? null,
+      p99Ms: p99 ?? null,
+      fault: faultActive || this.#faulted
     })
+    this.#faulted = false
     if (this.#points.length > DISPATCH_SERIES_MAX) this.#points.shift()
     this.#acks = 0
     this.#latencies = []

@@ -1,58 +1,27 @@
 import type { ReactNode } from 'react'
 import type { DispatchInfo } from '@shared/contract/labs/dispatch'
+import { TimeChart } from '../../components/TimeChart'
 
-const W = 320
-const H = 70
-
-function Sparkline(props: {
-  values: number[]
-  label: string
-  unit: string
-  className: string
-}): ReactNode {
-  const max = Math.max(1, ...props.values)
-  const step = props.values.length > 1 ? W / (props.values.length - 1) : W
-  const points = props.values
-    .map((v, i) => `${(i * step).toFixed(1)},${(H - (v / max) * (H - 6) - 3).toFixed(1)}`)
-    .join(' ')
-  const last = props.values[props.values.length - 1]
-  return (
-    <figure className="chart">
-      <figcaption>
-        {props.label}{' '}
-        <strong>
-          {last === undefined ? '—' : Math.round(last)} {props.unit}
-        </strong>
-        <span className="muted small"> max {Math.round(max)}</span>
-      </figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-label={props.label}>
-        <polyline className={props.className} points={points} fill="none" />
-      </svg>
-    </figure>
-  )
-}
-
-/** Throughput and latency, one point per second (the engine caps the series). */
+/** Throughput and latency, one point per second (the engine caps the series), faults shaded. */
 export function Charts(props: { series: DispatchInfo['series'] }): ReactNode {
+  const { series } = props
+  const faults = series.map((p) => p.fault)
   return (
-    <div className="charts">
-      <Sparkline
-        values={props.series.map((p) => p.msgsPerSec)}
+    <div className="charts" data-testid="dispatch-charts">
+      <TimeChart
         label="Throughput"
         unit="msg/s"
-        className="line-a"
+        faults={faults}
+        lines={[{ name: 'acks', className: 'line-a', values: series.map((p) => p.msgsPerSec) }]}
       />
-      <Sparkline
-        values={props.series.map((p) => p.p50Ms)}
-        label="Latency p50"
+      <TimeChart
+        label="Latency"
         unit="ms"
-        className="line-b"
-      />
-      <Sparkline
-        values={props.series.map((p) => p.p99Ms)}
-        label="Latency p99"
-        unit="ms"
-        className="line-c"
+        faults={faults}
+        lines={[
+          { name: 'p50', className: 'line-b', values: series.map((p) => p.p50Ms) },
+          { name: 'p99', className: 'line-c', values: series.map((p) => p.p99Ms) }
+        ]}
       />
     </div>
   )

@@ -202,7 +202,15 @@ export interface DispatchInfo {
   /** A page of the dedup table (marks `done:<epoch>`), refreshed about twice a second. */
   dedup: { from: number; items: { epoch: number; worker: string; ttlMs: number }[] }
   /** One point per second, newest last, at most DISPATCH_SERIES_MAX. */
-  series: { t: number; msgsPerSec: number; p50Ms: number; p99Ms: number }[]
+  series: {
+    t: number
+    msgsPerSec: number
+    /** Null for a second without acks. */
+    p50Ms: number | null
+    p99Ms: number | null
+    /** A fault was applied, or a fault rule was standing, during this second. */
+    fault: boolean
+  }[]
   redis: { restarts: number; persistence: boolean | null }
   verdict: {
     state: 'pending' | Verdict
