@@ -19,7 +19,7 @@ export interface ChannelCountersInfo {
   filteredOut: number
   /** Dropped without delivery. */
   discarded: number
-  /** Discards by the DiscardPolicy that chose them, or by reason (Destroyed, DeliveryFailed, FederationLoop…). */
+  /** Discards by the DiscardPolicy that chose them, or by reason (Destroyed, DeliveryFailed, FederationLoop, QueueBytes…). */
   discardedBy: Record<string, number>
   /** Expired before delivery (Timeout, StopTime, lifetime filter). */
   expired: number
