@@ -239,8 +239,16 @@ export interface ChannelsInfo {
     endpoint: string | null
     sessionsTotal: number
     sessions: RemoteClientInfo[]
-    /** Malformed frames rejected, by reason. */
+    /** Malformed frames rejected, by reason (`too-deep`, `shape`, `bad-json`…). */
     rejected: { total: number; byReason: Record<string, number> }
+    /**
+     * Requests refused by a per-peer limit (IMP_LIMIT), by reason: `sessions-full` (a newcomer
+     * while every session is active), `session-channels`, `session-proxies`, `session-pulls`,
+     * `event-too-large`.
+     */
+    refused: { total: number; byReason: Record<string, number> }
+    /** Idle sessions evicted to make room for newcomers (they were told). */
+    evicted: number
   }
   persistence: ChannelsPersistenceInfo
   /** Sums over all channels. */
