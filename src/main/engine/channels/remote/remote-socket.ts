@@ -17,6 +17,9 @@ const REMOTE_SEND_HWM = 10_000
 /** Distinct reject reasons are a closed set; this bounds the detail kept for the last one. */
 const REMOTE_DETAIL_CHARS = 200
 
+/** Why an outgoing message was dropped: the send queue was full, or the peer is unreachable. */
+type SendDrop = 'send-overflow' | 'send-failed'
+
 export interface RemoteSocketOptions {
   note: (type: string, level: TraceLevel, message: string, data?: TraceData) => void
   /** The session of a peer (created on its first frame); null when the table has no room. */
@@ -39,7 +42,7 @@ export class RemoteSocket {
   readonly #opts: RemoteSocketOptions
   readonly #socket: Router
   readonly #queue: SendQueue
-  readonly #rejected = new Map<RejectReason | 'send-overflow', number>()
+  readonly #rejected = new Map<RejectReason | SendDrop, number>()
   #rejectedTotal = 0
   /** The bound endpoint, with the real port. */
   readonly endpoint: string
@@ -48,7 +51,8 @@ export class RemoteSocket {
     this.#opts = opts
     this.#socket = socket
     this.endpoint = endpoint
-    this.#queue = new SendQueue(socket, REMOTE_SEND_QUEUE_MAX, () => this.#count('send-overflow'))
+    // A send that fails (the peer is gone: mandatory routing) is not an overflow; said apart.
+    this.#queue = new SendQueue(socket, REMOTE_SEND_QUEUE_MAX, () => this.#count('send-failed'))
   }
 
   /**
@@ -79,7 +83,7 @@ export class RemoteSocket {
     void this.#receive()
   }
 
-  /** Frames rejected (and messages dropped for a full send queue), by reason. */
+  /** Frames rejected (and outgoing messages dropped: full send queue, peer gone), by reason. */
   get rejected(): { total: number; byReason: Record<string, number> } {
     return { total: this.#rejectedTotal, byReason: Object.fromEntries(this.#rejected) }
   }
@@ -174,7 +178,7 @@ export class RemoteSocket {
     )
   }
 
-  #count(reason: RejectReason | 'send-overflow'): void {
+  #count(reason: RejectReason | SendDrop): void {
     this.#rejectedTotal++
     this.#rejected.set(reason, (this.#rejected.get(reason) ?? 0) + 1)
   }
