@@ -4,7 +4,7 @@ import { ChannelsCommandSchema } from '@shared/contract/labs/channels'
 import { freePort } from '../../redis/free-port'
 import { RedisHost } from '../../redis/redis-host'
 import { ChannelsLab, type ChannelsLabOptions } from '../channels-lab'
-import { ProxySupplier } from '../model'
+import { ProxyConsumer, ProxySupplier } from '../model'
 import { findProxy } from '../proxy-ops'
 import { ChannelsClient, RemoteChannelsError } from './client'
 import { scanJson } from './json-guard'
@@ -117,9 +117,15 @@ describe('remote sessions: eviction takes idle sessions only', () => {
 })
 
 describe('remote sessions: per-session limits', () => {
-  it('channels, proxies and blocking pulls per session are bounded and refusals counted', async () => {
+  it('channels, proxies, pulls, filters and event types per peer are bounded; refusals counted', async () => {
     const lab = await startLab({
-      remoteLimits: { channelsPerSession: 2, proxiesPerSession: 3, pullsPerSession: 1 }
+      remoteLimits: {
+        channelsPerSession: 2,
+        proxiesPerSession: 3,
+        pullsPerSession: 1,
+        filtersPerSession: 2,
+        typesPerProxy: 3
+      }
     })
     const c = await client(lab, 'greedy')
     await c.createChannel()
@@ -136,16 +142,37 @@ describe('remote sessions: per-session limits', () => {
     const noProxy = await refusal(c.obtain({ channel: 0, role: 'push-supplier', kind: 'any' }))
     expect([noProxy.code, noProxy.reason]).toEqual(['IMP_LIMIT', 'session-proxies'])
     await c.disconnect(second) // frees one
-    await c.obtain({ channel: 0, role: 'push-supplier', kind: 'any' })
+    const third = await c.obtain({ channel: 0, role: 'push-supplier', kind: 'any' })
 
     const pending = c.pull(pull, { timeoutMs: 1_000 })
     const noPull = await refusal(c.pull(pull, { timeoutMs: 1_000 }))
     expect([noPull.code, noPull.reason]).toEqual(['IMP_LIMIT', 'session-pulls'])
     expect(await pending).toEqual([])
 
+    await c.addFilter(pull, [{ constraint_expr: '$.a > 1' }])
+    await c.addFilter(pull, [{ constraint_expr: '$.b > 1' }])
+    const noFilter = await refusal(c.addFilter(pull, [{ constraint_expr: '$.c > 1' }]))
+    expect([noFilter.code, noFilter.reason]).toEqual(['IMP_LIMIT', 'session-filters'])
+
+    const type = (n: number): { domain_name: string; type_name: string } => ({
+      domain_name: 'D',
+      type_name: `T${n}`
+    })
+    await c.offerChange(third, [type(1), type(2), type(3)])
+    const noType = await refusal(c.offerChange(third, [type(4)]))
+    expect([noType.code, noType.reason]).toEqual(['IMP_LIMIT', 'proxy-types'])
+    const supplierProxy = findProxy(lab.factory.get_event_channel(0), third) as ProxyConsumer
+    expect(supplierProxy.offeredTypes()).toHaveLength(3)
+
     expect(lab.toInfo().remote.refused).toEqual({
-      total: 3,
-      byReason: { 'session-channels': 1, 'session-proxies': 1, 'session-pulls': 1 }
+      total: 5,
+      byReason: {
+        'session-channels': 1,
+        'session-proxies': 1,
+        'session-pulls': 1,
+        'session-filters': 1,
+        'proxy-types': 1
+      }
     })
   })
 })

@@ -18,6 +18,10 @@ export interface RemoteLimits {
   proxiesPerSession: number
   /** Blocking `pull` calls one session may have in progress, in calls. */
   pullsPerSession: number
+  /** Filters one session may create (`add_filter`), in filters. */
+  filtersPerSession: number
+  /** Event types one proxy may offer or subscribe to (`offer_change`, `subscription_change`). */
+  typesPerProxy: number
 }
 
 /** Sessions kept at most (a hostile peer cannot grow the table without bound). */
@@ -30,18 +34,30 @@ export const REMOTE_SESSION_CHANNELS_MAX = 32
 export const REMOTE_SESSION_PROXIES_MAX = 64
 /** Blocking pulls in progress per session at most. */
 export const REMOTE_SESSION_PULLS_MAX = 16
+/** Filters one session may create. */
+export const REMOTE_SESSION_FILTERS_MAX = 128
+/** Offered or subscribed event types per proxy at most. */
+export const REMOTE_PROXY_TYPES_MAX = 256
 
 export const DEFAULT_REMOTE_LIMITS: RemoteLimits = {
   sessionsMax: REMOTE_SESSIONS_MAX,
   evictIdleMs: REMOTE_EVICT_IDLE_MS,
   channelsPerSession: REMOTE_SESSION_CHANNELS_MAX,
   proxiesPerSession: REMOTE_SESSION_PROXIES_MAX,
-  pullsPerSession: REMOTE_SESSION_PULLS_MAX
+  pullsPerSession: REMOTE_SESSION_PULLS_MAX,
+  filtersPerSession: REMOTE_SESSION_FILTERS_MAX,
+  typesPerProxy: REMOTE_PROXY_TYPES_MAX
 }
 
 /** Why a peer's request (or its first frame) was refused; counted in ChannelsInfo.remote.refused. */
 export type RefuseReason =
-  'sessions-full' | 'session-channels' | 'session-proxies' | 'session-pulls' | 'event-too-large'
+  | 'sessions-full'
+  | 'session-channels'
+  | 'session-proxies'
+  | 'session-pulls'
+  | 'session-filters'
+  | 'proxy-types'
+  | 'event-too-large'
 
 /** A request refused by one of the {@link RemoteLimits}: IMP_LIMIT with the reason. */
 export class RemoteLimitError extends NotifyError {

@@ -31,6 +31,8 @@ const REFUSE_REASONS: ReadonlySet<string> = new Set<RefuseReason>([
   'session-channels',
   'session-proxies',
   'session-pulls',
+  'session-filters',
+  'proxy-types',
   'event-too-large'
 ])
 
@@ -169,6 +171,7 @@ function run(ctx: RequestContext, session: Session, request: Request): unknown {
       const { proxy } = owned(ctx, session, request.proxy)
       if (!(proxy instanceof ProxyConsumer))
         throw new NotifyError(NotifyErrorCode.BAD_PARAM, 'offer_change is for suppliers')
+      assertRoomForTypes(ctx, proxy.offeredTypes().length, request.added.length)
       proxy.offer_change(request.added, request.removed)
       return null
     }
@@ -177,6 +180,7 @@ function run(ctx: RequestContext, session: Session, request: Request): unknown {
       if (!(proxy instanceof ProxySupplier)) {
         throw new NotifyError(NotifyErrorCode.BAD_PARAM, 'subscription_change is for consumers')
       }
+      assertRoomForTypes(ctx, proxy.subscribedTypes().length, request.added.length)
       proxy.subscription_change(request.added, request.removed)
       return null
     }
@@ -188,6 +192,20 @@ function assertRoomForProxy(ctx: RequestContext, session: Session): void {
   const max = ctx.limits.proxiesPerSession
   if (liveProxies(session) >= max) {
     throw new RemoteLimitError('session-proxies', `a client may own at most ${max} proxies`)
+  }
+}
+
+/**
+ * @throws RemoteLimitError when a proxy holding `held` types would exceed the bound with `added`
+ *   more (counted before removals: remove first to make room)
+ */
+function assertRoomForTypes(ctx: RequestContext, held: number, added: number): void {
+  const max = ctx.limits.typesPerProxy
+  if (added > 0 && held + added > max) {
+    throw new RemoteLimitError(
+      'proxy-types',
+      `a proxy may offer or subscribe to at most ${max} event types`
+    )
   }
 }
 
@@ -225,6 +243,10 @@ function addFilter(
   request: Request_<'add_filter'>
 ): unknown {
   const { proxy } = owned(ctx, session, request.proxy)
+  const max = ctx.limits.filtersPerSession
+  if (session.filtersCreated >= max) {
+    throw new RemoteLimitError('session-filters', `a client may create at most ${max} filters`)
+  }
   const filter = proxy.channel.default_filter_factory.createFilter('EXTENDED_TCL')
   try {
     filter.addConstraints(request.constraints)
@@ -233,6 +255,7 @@ function addFilter(
     throw err
   }
   const attachment = proxy.add_filter(filter)
+  session.filtersCreated++
   ctx.host.changed(proxy.ref.channelId)
   return { filter: filter.id, attachment }
 }

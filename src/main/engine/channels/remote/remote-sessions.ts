@@ -17,6 +17,8 @@ export interface Session {
   pendingPulls: number
   /** Channels this session created (bounded by RemoteLimits.channelsPerSession). */
   channelsCreated: number
+  /** Filters this session created (bounded by RemoteLimits.filtersPerSession). */
+  filtersCreated: number
   /** Proxies this session obtained or reconnected to. */
   proxies: Set<ProxyBase>
 }
@@ -87,6 +89,7 @@ export class RemoteSessions {
         delivered: 0,
         pendingPulls: 0,
         channelsCreated: 0,
+        filtersCreated: 0,
         proxies: new Set()
       }
       this.#sessions.set(id, session)

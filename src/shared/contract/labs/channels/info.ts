@@ -244,7 +244,7 @@ export interface ChannelsInfo {
     /**
      * Requests refused by a per-peer limit (IMP_LIMIT), by reason: `sessions-full` (a newcomer
      * while every session is active), `session-channels`, `session-proxies`, `session-pulls`,
-     * `event-too-large`.
+     * `session-filters`, `proxy-types`, `event-too-large`.
      */
     refused: { total: number; byReason: Record<string, number> }
     /** Idle sessions evicted to make room for newcomers (they were told). */
