@@ -72,7 +72,8 @@ export function buildInfo(
       sessions: [],
       rejected: { total: 0, byReason: {} },
       refused: { total: 0, byReason: {} },
-      evicted: 0
+      evicted: 0,
+      sendFailed: 0
     },
     persistence: {
       available: state.persistent !== null && redisUp,

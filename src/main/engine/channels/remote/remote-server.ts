@@ -155,6 +155,7 @@ export class RemoteServer implements RemoteLink {
     rejected: { total: number; byReason: Record<string, number> }
     refused: { total: number; byReason: Record<string, number> }
     evicted: number
+    sendFailed: number
   } {
     const sessions = this.#sessions
       .values()
@@ -176,7 +177,8 @@ export class RemoteServer implements RemoteLink {
       sessions,
       rejected: this.#socket?.rejected ?? { total: 0, byReason: {} },
       refused: this.#refused.toInfo(),
-      evicted: this.#sessions.evicted
+      evicted: this.#sessions.evicted,
+      sendFailed: this.#socket?.sendFailed ?? 0
     }
   }
 

@@ -17,9 +17,6 @@ const REMOTE_SEND_HWM = 10_000
 /** Distinct reject reasons are a closed set; this bounds the detail kept for the last one. */
 const REMOTE_DETAIL_CHARS = 200
 
-/** Why an outgoing message was dropped: the send queue was full, or the peer is unreachable. */
-type SendDrop = 'send-overflow' | 'send-failed'
-
 export interface RemoteSocketOptions {
   note: (type: string, level: TraceLevel, message: string, data?: TraceData) => void
   /** The session of a peer (created on its first frame); null when the table has no room. */
@@ -42,8 +39,9 @@ export class RemoteSocket {
   readonly #opts: RemoteSocketOptions
   readonly #socket: Router
   readonly #queue: SendQueue
-  readonly #rejected = new Map<RejectReason | SendDrop, number>()
+  readonly #rejected = new Map<RejectReason | 'send-overflow', number>()
   #rejectedTotal = 0
+  #sendFailed = 0
   /** The bound endpoint, with the real port. */
   readonly endpoint: string
 
@@ -51,8 +49,9 @@ export class RemoteSocket {
     this.#opts = opts
     this.#socket = socket
     this.endpoint = endpoint
-    // A send that fails (the peer is gone: mandatory routing) is not an overflow; said apart.
-    this.#queue = new SendQueue(socket, REMOTE_SEND_QUEUE_MAX, () => this.#count('send-failed'))
+    // A send that fails (the peer is gone or full: mandatory routing) is neither an overflow of
+    // this queue nor a bad frame; counted apart.
+    this.#queue = new SendQueue(socket, REMOTE_SEND_QUEUE_MAX, () => this.#sendFailed++)
   }
 
   /**
@@ -83,9 +82,14 @@ export class RemoteSocket {
     void this.#receive()
   }
 
-  /** Frames rejected (and outgoing messages dropped: full send queue, peer gone), by reason. */
+  /** Frames rejected (and messages dropped for a full send queue), by reason. */
   get rejected(): { total: number; byReason: Record<string, number> } {
     return { total: this.#rejectedTotal, byReason: Object.fromEntries(this.#rejected) }
+  }
+
+  /** Messages ZeroMQ refused to route (peer gone, or its queue full). */
+  get sendFailed(): number {
+    return this.#sendFailed
   }
 
   /** Queues one message to a session. @returns false when it cannot be sent */
@@ -178,7 +182,7 @@ export class RemoteSocket {
     )
   }
 
-  #count(reason: RejectReason | SendDrop): void {
+  #count(reason: RejectReason | 'send-overflow'): void {
     this.#rejectedTotal++
     this.#rejected.set(reason, (this.#rejected.get(reason) ?? 0) + 1)
   }

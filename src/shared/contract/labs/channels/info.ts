@@ -249,6 +249,8 @@ export interface ChannelsInfo {
     refused: { total: number; byReason: Record<string, number> }
     /** Idle sessions evicted to make room for newcomers (they were told). */
     evicted: number
+    /** Messages ZeroMQ could not route: the peer was gone (e.g. an evicted one) or full. */
+    sendFailed: number
   }
   persistence: ChannelsPersistenceInfo
   /** Sums over all channels. */
