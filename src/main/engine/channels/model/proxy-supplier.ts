@@ -332,6 +332,8 @@ export abstract class ProxySupplier extends ProxyBase {
       suspended: this.isSuspended,
       queueLength: this.#queue.length,
       queueCapacity: this.#queue.capacity(policy),
+      queueBytes: this.#queue.bytes,
+      queueBytesCapacity: this.#queue.byteCapacity,
       orderPolicy: policyName(policy.orderPolicy),
       discardPolicy: policyName(policy.discardPolicy),
       filterIds: this.filterIds(),

@@ -197,6 +197,11 @@ describe('remote events: bytes are bounded per event and per consumer queue', ()
     // 8 events of about 8 KB fit in 64 KiB; AnyOrder (the default) discarded the oldest.
     expect(queue.queueLength).toBe(8)
     expect(queue.counters.toInfo().discardedBy).toEqual({ QueueBytes: 32 })
+    const shown = lab
+      .toInfo()
+      .channels[0]?.consumerAdmins[0]?.proxies.find((p) => p.ref.proxyId === cp.proxyId)
+    expect(shown?.queue).toMatchObject({ length: 8, bytesCapacity: 64 * 1024 })
+    expect(shown?.queue.bytes).toBe(queue.queueBytes)
     expect(await consumer.tryPull(cp, 1)).toEqual([{ i: 32, pad }])
 
     const big = await refusal(supplier.push(sp, [{ pad: 'y'.repeat(20_000) }]))

@@ -81,6 +81,9 @@ export interface ConsumerProxyInfo extends ProxyInfoBase {
   queue: {
     length: number
     capacity: number
+    /** Bytes its events take (JSON size), and the queue's byte budget. */
+    bytes: number
+    bytesCapacity: number
     orderPolicy: PolicyNameJson
     discardPolicy: PolicyNameJson
     /** First ≤ CHANNELS_INFO_QUEUE_ENTRIES_MAX entries in delivery order; empty when not detailed. */
