@@ -27,7 +27,7 @@ export interface EventChannelOptions {
   queueHardLimit?: number
   /** Bound of the bytes one consumer queue holds, in bytes (default CONSUMER_QUEUE_HARD_LIMIT_BYTES). */
   queueHardLimitBytes?: number
-  /** Largest event accepted, in bytes of its JSON form (default CHANNEL_EVENT_MAX_BYTES). */
+  /** Largest event accepted, in bytes of its JSON size (default CHANNEL_EVENT_MAX_BYTES). */
   eventMaxBytes?: number
   /** Store for BestEffort events (default: a new InMemoryEventStore per channel). */
   bestEffortStore?: EventStore

@@ -8,7 +8,7 @@ export interface Envelope {
   /** Channel-wide receive sequence number. */
   readonly seq: number
   readonly event: ChannelEvent
-  /** Size of the event's UTF-8 JSON form, in bytes (what it costs each queue it waits in). */
+  /** Size of the event, about its JSON length in bytes (eventBytes): what it costs each queue. */
   readonly bytes: number
   /** When the channel accepted the event, ms since the epoch. */
   readonly receivedAtMs: number

@@ -114,8 +114,8 @@ export abstract class ProxyConsumer extends ProxyBase {
       throw new NotifyError(NotifyErrorCode.DISCONNECTED, 'proxy not connected')
     for (const { event } of routed) assertChannelEvent(event)
     const channel = this.channel
-    const sized = routed.map((r) => ({ ...r, bytes: r.bytes ?? eventBytes(r.event) }))
     const max = channel.options.eventMaxBytes
+    const sized = routed.map((r) => ({ ...r, bytes: r.bytes ?? eventBytes(r.event, max) }))
     const tooLarge = sized.find((r) => r.bytes > max)
     if (tooLarge !== undefined) {
       this.counters.rejected += routed.length
@@ -127,7 +127,7 @@ export abstract class ProxyConsumer extends ProxyBase {
       })
       throw new NotifyError(
         NotifyErrorCode.IMP_LIMIT,
-        `event of ${tooLarge.bytes} bytes exceeds the limit of ${max} bytes per event`,
+        `event of more than ${max} bytes (the limit per event)`,
         { reason: 'event-too-large' }
       )
     }
