@@ -88,16 +88,27 @@ export class ChannelsClient {
     this.#queue = new SendQueue(socket, CLIENT_SEND_QUEUE_MAX, () => undefined)
   }
 
-  /** Connects to the lab's endpoint and says hello. */
+  /**
+   * Connects to the lab's endpoint and says hello.
+   * @throws RemoteChannelsError when the lab refuses (IMP_LIMIT, reason `sessions-full`) or does
+   *   not answer; the socket is closed then
+   */
   static async open(endpoint: string, opts: ChannelsClientOptions = {}): Promise<ChannelsClient> {
     const socket = new Dealer({ linger: 0 })
     socket.connect(endpoint)
     const client = new ChannelsClient(socket, opts)
     void client.#receive()
-    const hello = await client.request<{ session: string }>(
-      'hello',
-      opts.name ? { name: opts.name } : {}
-    )
+    let hello: { session: string }
+    try {
+      hello = await client.request<{ session: string }>(
+        'hello',
+        opts.name ? { name: opts.name } : {}
+      )
+    } catch (err) {
+      // Refused (e.g. IMP_LIMIT sessions-full) or no answer: nothing is left open.
+      client.close()
+      throw err
+    }
     client.session = hello.session
     client.#ping = setInterval(
       () => void client.request('ping').catch(() => undefined),

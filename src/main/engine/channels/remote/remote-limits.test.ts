@@ -91,12 +91,17 @@ describe('remote sessions: eviction takes idle sessions only', () => {
         error: { code: 'IMP_LIMIT', reason: 'sessions-full' }
       })
     }
+    const late = await ChannelsClient.open(lab.endpoint ?? '', { name: 'late' }).catch(
+      (e: unknown) => e
+    )
+    expect(late).toBeInstanceOf(RemoteChannelsError)
+    expect((late as RemoteChannelsError).reason).toBe('sessions-full')
     expect(await live.tryPull(proxy)).toEqual([])
     expect(live.ended).toBeNull()
     const remote = lab.toInfo().remote
     expect(remote.sessionsTotal).toBe(4)
     expect(remote.evicted).toBe(0)
-    expect(remote.refused.byReason).toEqual({ 'sessions-full': 12 })
+    expect(remote.refused.byReason).toEqual({ 'sessions-full': 13 })
   })
 
   it('an idle session without proxies makes room, and is told so', async () => {
