@@ -50,6 +50,8 @@ while count == 0 or received < count:
             handle_push(msg)
         elif msg.get("op") == "disconnected":
             sys.exit("the channel disconnected us")
+        elif msg.get("op") == "session_ended":
+            sys.exit(f"the lab ended our session: {msg.get('message')}")
     else:
         call("ping")  # tells the lab we are still here
 call("disconnect", proxy=proxy)

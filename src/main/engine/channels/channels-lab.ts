@@ -51,7 +51,7 @@ import type { LabClient } from './lab-client'
 import { PullProxySupplierBase, type EventChannelFactory } from './model'
 import { channelsKeys, CHANNELS_KEY_PREFIX } from './persistence/keys'
 import { refKey } from './proxy-ops'
-import { RemoteServer, type RemoteHost } from './remote/remote-server'
+import { RemoteServer, type RemoteHost, type RemoteLimits } from './remote/remote-server'
 
 /** Traffic counters are summarised in the trace at most this often (never one event per message). */
 const TRAFFIC_TRACE_INTERVAL_MS = 1_000
@@ -83,6 +83,8 @@ export interface ChannelsLabOptions {
   channelOptions?: LabChannelOptions
   /** Remote sessions silent this long are gone (default 15 s). */
   remoteSessionTimeoutMs?: number
+  /** Per-peer bounds of the remote endpoint (defaults in remote/remote-limits.ts). */
+  remoteLimits?: Partial<RemoteLimits>
 }
 
 /**
@@ -105,6 +107,7 @@ export class ChannelsLab implements Lab<ChannelsInfo, ChannelsCommand> {
   readonly #endpoint: string | null
   readonly #fallbackEndpoint: string | null
   readonly #sessionTimeoutMs: number
+  readonly #remoteLimits: Partial<RemoteLimits>
   readonly #trace: LabTrace
   readonly #state: LabState
   #status: ChannelsInfo['status'] = 'stopped'
@@ -121,6 +124,7 @@ export class ChannelsLab implements Lab<ChannelsInfo, ChannelsCommand> {
     this.#endpoint = opts.endpoint === undefined ? CHANNELS_DEFAULT_ENDPOINT : opts.endpoint
     this.#fallbackEndpoint = opts.fallbackEndpoint ?? null
     this.#sessionTimeoutMs = opts.remoteSessionTimeoutMs ?? REMOTE_SESSION_TIMEOUT_MS
+    this.#remoteLimits = opts.remoteLimits ?? {}
     const trace = new LabTrace(opts.emit)
     this.#trace = trace
     this.#state = createLabState(
@@ -362,6 +366,7 @@ export class ChannelsLab implements Lab<ChannelsInfo, ChannelsCommand> {
       endpoint,
       host: this.#remoteHost(),
       sessionTimeoutMs: this.#sessionTimeoutMs,
+      limits: this.#remoteLimits,
       note: this.#state.note
     })
     await remote.start()

@@ -59,6 +59,8 @@ export function channelInfo(
         queue: {
           length: p.queueLength,
           capacity: p.queueCapacity,
+          bytes: p.queueBytes,
+          bytesCapacity: p.queueBytesCapacity,
           orderPolicy: p.orderPolicy,
           discardPolicy: p.discardPolicy,
           entries: detailed

@@ -70,7 +70,10 @@ export function buildInfo(
       endpoint: null,
       sessionsTotal: 0,
       sessions: [],
-      rejected: { total: 0, byReason: {} }
+      rejected: { total: 0, byReason: {} },
+      refused: { total: 0, byReason: {} },
+      evicted: 0,
+      sendFailed: 0
     },
     persistence: {
       available: state.persistent !== null && redisUp,

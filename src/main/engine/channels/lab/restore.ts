@@ -11,6 +11,7 @@ import {
   type SupplierAdmin
 } from '../model'
 import type { Envelope } from '../model/envelope'
+import { eventBytes } from '../model/event-bytes'
 import type { AdminDoc, AttachmentDoc, ChannelDoc, ProxyDoc } from '../persistence/topology-store'
 import { connectProxy, findProxy, isSuspendable, obtainProxy, refKey } from '../proxy-ops'
 import { RemoteServer } from '../remote/remote-server'
@@ -211,6 +212,7 @@ function restoreProxy(
       const envelope: Envelope = {
         seq: i - events.length,
         event: e.event,
+        bytes: eventBytes(e.event),
         receivedAtMs: e.receivedAtMs,
         supplierPriority: e.priority,
         supplierTimeout: 0,

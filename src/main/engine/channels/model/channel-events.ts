@@ -27,6 +27,11 @@ export interface EventNotice {
 export type DiscardReason =
   /** The consumer's queue was full (MaxEventsPerConsumer or the hard limit); `policy` chose. */
   | 'MaxEventsPerConsumer'
+  /**
+   * The consumer's queue reached its byte budget (CONSUMER_QUEUE_HARD_LIMIT_BYTES); `policy`
+   * chose the victim. Counted under this reason, not the policy, so byte drops stay visible.
+   */
+  | 'QueueBytes'
   /** The channel held MaxQueueLength events with RejectNewEvents FALSE; `policy` chose. */
   | 'MaxQueueLength'
   /** The push consumer kept failing with transient errors (PUSH_MAX_ATTEMPTS). */

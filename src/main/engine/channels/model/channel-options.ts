@@ -1,6 +1,8 @@
 import type { ChannelEvent, JsonValue } from '../event'
 import { type Clock, SystemClock } from './clock'
 import {
+  CHANNEL_EVENT_MAX_BYTES,
+  CONSUMER_QUEUE_HARD_LIMIT_BYTES,
   CONSUMER_QUEUE_HARD_LIMIT_EVENTS,
   InterFilterGroupOperator,
   Persistent,
@@ -23,6 +25,10 @@ export interface EventChannelOptions {
   callbackOnClientDisconnect?: boolean
   /** Bound of one consumer queue when MaxEventsPerConsumer is 0, in events. */
   queueHardLimit?: number
+  /** Bound of the bytes one consumer queue holds, in bytes (default CONSUMER_QUEUE_HARD_LIMIT_BYTES). */
+  queueHardLimitBytes?: number
+  /** Largest event accepted, in bytes of its JSON size (default CHANNEL_EVENT_MAX_BYTES). */
+  eventMaxBytes?: number
   /** Store for BestEffort events (default: a new InMemoryEventStore per channel). */
   bestEffortStore?: EventStore
   /** Store for Persistent events (default: the best-effort store, i.e. no persistence). */
@@ -43,6 +49,8 @@ export interface ResolvedChannelOptions {
   pollIntervalMs: number
   callbackOnClientDisconnect: boolean
   queueHardLimit: number
+  queueHardLimitBytes: number
+  eventMaxBytes: number
   bestEffortStore: EventStore
   persistentStore: EventStore | null
   defaultAdminOperator: InterFilterGroupOperator
@@ -56,6 +64,8 @@ export function resolveChannelOptions(opts: EventChannelOptions = {}): ResolvedC
     pollIntervalMs: opts.pollIntervalMs ?? PULL_POLL_INTERVAL_MS,
     callbackOnClientDisconnect: opts.callbackOnClientDisconnect ?? true,
     queueHardLimit: opts.queueHardLimit ?? CONSUMER_QUEUE_HARD_LIMIT_EVENTS,
+    queueHardLimitBytes: opts.queueHardLimitBytes ?? CONSUMER_QUEUE_HARD_LIMIT_BYTES,
+    eventMaxBytes: opts.eventMaxBytes ?? CHANNEL_EVENT_MAX_BYTES,
     bestEffortStore: opts.bestEffortStore ?? new InMemoryEventStore(),
     persistentStore: opts.persistentStore ?? null,
     defaultAdminOperator: opts.defaultAdminOperator ?? InterFilterGroupOperator.AND_OP,

@@ -4,6 +4,7 @@ import { policyName } from './constants'
 import { dropsIncoming, isBetterVictim } from './consumer-queue'
 import type { Envelope, QueuedItem } from './envelope'
 import type { EventChannel } from './event-channel'
+import { eventBytes } from './event-bytes'
 import { EventTypeCounter } from './event-type-counter'
 import type { EventTypeDelta } from './event-type-set'
 import { eventTypeOf } from './event-types'
@@ -58,7 +59,7 @@ export class ChannelRouter {
       throw new NotifyError(NotifyErrorCode.IMP_LIMIT, 'channel queue full (RejectNewEvents)')
     }
     const now = channel.clock.now()
-    for (const { event, path } of routed) {
+    for (const { event, path, bytes } of routed) {
       const seq = ++this.#seq
       const notice = {
         channelId: channel.id,
@@ -78,6 +79,7 @@ export class ChannelRouter {
       const envelope: Envelope = {
         seq,
         event,
+        bytes: bytes ?? eventBytes(event),
         receivedAtMs: now,
         supplierPriority: source.qos.number('Priority'),
         supplierTimeout: source.qos.number('Timeout'),

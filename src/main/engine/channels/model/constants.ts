@@ -105,6 +105,20 @@ export const PULL_POLL_MAX_EVENTS_PER_TICK = 100
  */
 export const CONSUMER_QUEUE_HARD_LIMIT_EVENTS = 10_000
 
+/**
+ * Hard bound on the bytes one consumer's queue holds (the JSON size of its events, see eventBytes):
+ * a count alone lets 10 000 large events take gigabytes. Reaching it discards through
+ * DiscardPolicy exactly as the count limit does (DiscardReason `QueueBytes`).
+ */
+export const CONSUMER_QUEUE_HARD_LIMIT_BYTES = 8 * 1024 * 1024
+
+/**
+ * Largest event a channel accepts, in bytes of its JSON size (eventBytes); a push holding a larger one
+ * is refused whole with IMP_LIMIT (reason `event-too-large`). Kept well below the queue's byte
+ * bound so a queue always holds a few of the largest events.
+ */
+export const CHANNEL_EVENT_MAX_BYTES = 256 * 1024
+
 /** Most concurrently blocked `pull` calls on one pull proxy; more fail with IMP_LIMIT. */
 export const MAX_PENDING_PULLS = 64
 

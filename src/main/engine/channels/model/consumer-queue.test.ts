@@ -80,7 +80,7 @@ describe('ConsumerQueue overflow (digest §3.5)', () => {
       orderPolicy: FifoOrder,
       discardPolicy: LifoOrder
     })
-    expect(r).toEqual({ accepted: false, discarded: [entry(4, 9)] })
+    expect(r).toEqual({ accepted: false, discarded: [entry(4, 9)], limits: ['events'] })
     expect(seqs(q.entries())).toEqual([1, 2, 3])
   })
 
@@ -160,7 +160,7 @@ describe('ConsumerQueue property: bounded, victims chosen by the DiscardPolicy',
             const after = q.entries()
             expect(after.length).toBeLessThanOrEqual(limit)
             if (before.length < limit) {
-              expect(result).toEqual({ accepted: true, discarded: [] })
+              expect(result).toEqual({ accepted: true, discarded: [], limits: [] })
             } else {
               expect(result.discarded).toHaveLength(1)
               const victim = result.discarded[0] as QueueEntry
@@ -215,5 +215,69 @@ describe('ConsumerQueue property: bounded, victims chosen by the DiscardPolicy',
       ),
       { numRuns: 300 }
     )
+  })
+})
+
+describe('ConsumerQueue byte budget (hardening, issue 13)', () => {
+  const sized = (seq: number, bytes: number, priority = 0): QueueEntry => ({
+    seq,
+    priority,
+    deadlineMs: null,
+    startMs: null,
+    bytes
+  })
+
+  it('FifoOrder drops the oldest until the incoming event fits, and says the bytes did it', () => {
+    const q = new ConsumerQueue<QueueEntry>(1_000, 100)
+    const policy = { maxEvents: 0, orderPolicy: FifoOrder, discardPolicy: FifoOrder }
+    for (let seq = 1; seq <= 4; seq++) q.offer(sized(seq, 25), policy)
+    expect(q.bytes).toBe(100)
+    const result = q.offer(sized(5, 60), policy)
+    expect(result.accepted).toBe(true)
+    expect(seqs(result.discarded)).toEqual([1, 2, 3])
+    expect(result.limits).toEqual(['bytes', 'bytes', 'bytes'])
+    expect(seqs(q.entries())).toEqual([4, 5])
+    expect(q.bytes).toBe(85)
+  })
+
+  it('LifoOrder refuses the incoming event; PriorityOrder drops the lowest priority', () => {
+    const lifo = new ConsumerQueue<QueueEntry>(1_000, 50)
+    const lp = { maxEvents: 0, orderPolicy: FifoOrder, discardPolicy: LifoOrder }
+    lifo.offer(sized(1, 30), lp)
+    const refused = lifo.offer(sized(2, 30), lp)
+    expect(refused).toMatchObject({ accepted: false, limits: ['bytes'] })
+    expect(seqs(lifo.entries())).toEqual([1])
+
+    const prio = new ConsumerQueue<QueueEntry>(1_000, 50)
+    const pp = { maxEvents: 0, orderPolicy: PriorityOrder, discardPolicy: PriorityOrder }
+    prio.offer(sized(1, 20, 5), pp)
+    prio.offer(sized(2, 20, 1), pp)
+    const r = prio.offer(sized(3, 20, 3), pp)
+    expect(seqs(r.discarded)).toEqual([2])
+    expect(seqs(prio.entries())).toEqual([1, 3])
+  })
+
+  it('an event larger than the whole budget is dropped without emptying the queue', () => {
+    const q = new ConsumerQueue<QueueEntry>(1_000, 100)
+    const policy = { maxEvents: 0, orderPolicy: FifoOrder, discardPolicy: FifoOrder }
+    q.offer(sized(1, 40), policy)
+    const r = q.offer(sized(2, 101), policy)
+    expect(r.accepted).toBe(false)
+    expect(seqs(q.entries())).toEqual([1])
+  })
+
+  it('the byte count follows takes, removals, expiry and clear', () => {
+    const q = new ConsumerQueue<QueueEntry>(1_000, 1_000)
+    const policy = { maxEvents: 0, orderPolicy: FifoOrder, discardPolicy: FifoOrder }
+    q.offer(sized(1, 10), policy)
+    q.offer(sized(2, 20), policy)
+    q.offer({ ...sized(3, 40), deadlineMs: 5 }, policy)
+    q.offer(sized(4, 80), policy)
+    q.remove(2)
+    expect(q.bytes).toBe(130)
+    q.take(10, 1) // expires 3, takes 1
+    expect(q.bytes).toBe(80)
+    q.clear()
+    expect(q.bytes).toBe(0)
   })
 })

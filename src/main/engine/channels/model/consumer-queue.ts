@@ -1,4 +1,5 @@
 import {
+  CONSUMER_QUEUE_HARD_LIMIT_BYTES,
   CONSUMER_QUEUE_HARD_LIMIT_EVENTS,
   DeadlineOrder,
   LifoOrder,
@@ -15,6 +16,8 @@ export interface QueueEntry {
   readonly deadlineMs: number | null
   /** Absolute earliest delivery time in ms (StartTime), null = immediately. */
   readonly startMs: number | null
+  /** What the event costs the queue, in bytes (its JSON size); 0 when not measured. */
+  readonly bytes?: number
 }
 
 /** Limits and policies in force for one enqueue, read from the proxy's effective QoS. */
@@ -27,13 +30,20 @@ export interface QueuePolicy {
   discardPolicy: number
 }
 
+/** Which bound of the queue an event was dropped for: its event count or its byte budget. */
+export type QueueLimit = 'events' | 'bytes'
+
 /** Outcome of {@link ConsumerQueue.offer}. */
 export interface OfferResult<T> {
   /** False when the incoming event itself was chosen as the victim. */
   accepted: boolean
   /** Every event dropped to make room, in drop order; contains the incoming one if not accepted. */
   discarded: T[]
+  /** For each entry of `discarded` (same index), the bound that was reached. */
+  limits: QueueLimit[]
 }
+
+const bytesOf = (e: QueueEntry): number => e.bytes ?? 0
 
 const deadlineKey = (e: QueueEntry): number => e.deadlineMs ?? Number.POSITIVE_INFINITY
 
@@ -99,20 +109,40 @@ export function dropsIncoming(
 /**
  * One consumer's queue of undelivered events (per proxy supplier), kept in delivery order as
  * chosen by OrderPolicy at insertion time and bounded by MaxEventsPerConsumer (or the hard limit
- * when that is 0). Pure data structure: no timers, no I/O.
+ * when that is 0) and by a byte budget (the sum of the entries' `bytes`). Pure data structure:
+ * no timers, no I/O.
  */
 export class ConsumerQueue<T extends QueueEntry> {
   readonly #hardLimit: number
+  readonly #byteLimit: number
   #entries: T[] = []
+  #bytes = 0
 
-  /** @param hardLimit - bound used when MaxEventsPerConsumer is 0 (unlimited) */
-  constructor(hardLimit = CONSUMER_QUEUE_HARD_LIMIT_EVENTS) {
+  /**
+   * @param hardLimit - bound used when MaxEventsPerConsumer is 0 (unlimited), in events
+   * @param byteLimit - bound of the sum of the entries' sizes, in bytes
+   */
+  constructor(
+    hardLimit = CONSUMER_QUEUE_HARD_LIMIT_EVENTS,
+    byteLimit = CONSUMER_QUEUE_HARD_LIMIT_BYTES
+  ) {
     this.#hardLimit = hardLimit
+    this.#byteLimit = byteLimit
   }
 
   /** Number of queued events (including held and not-yet-purged expired ones). */
   get length(): number {
     return this.#entries.length
+  }
+
+  /** Bytes the queued events take (sum of their `bytes`). */
+  get bytes(): number {
+    return this.#bytes
+  }
+
+  /** The byte budget, in bytes. */
+  get byteCapacity(): number {
+    return this.#byteLimit
   }
 
   /** The queued events in delivery order (read-only view). */
@@ -126,37 +156,59 @@ export class ConsumerQueue<T extends QueueEntry> {
   }
 
   /**
-   * Enqueues with the overflow algorithm of digest §3.5: while the queue is at capacity, pick the
-   * DiscardPolicy victim (possibly the incoming event, which then is not queued) and drop it;
-   * then insert according to OrderPolicy.
+   * Enqueues with the overflow algorithm of digest §3.5: while the queue is at capacity — in
+   * events, or in bytes once the incoming event is added — pick the DiscardPolicy victim
+   * (possibly the incoming event, which then is not queued) and drop it; then insert according
+   * to OrderPolicy. An event larger than the whole byte budget is dropped at once.
    */
   offer(entry: T, policy: QueuePolicy): OfferResult<T> {
     const discarded: T[] = []
+    const limits: QueueLimit[] = []
     const cap = this.capacity(policy)
-    while (this.#entries.length >= cap) {
+    const size = bytesOf(entry)
+    for (;;) {
+      const limit: QueueLimit | null =
+        this.#entries.length >= cap
+          ? 'events'
+          : this.#bytes + size > this.#byteLimit
+            ? 'bytes'
+            : null
+      if (limit === null) break
       const victim = queuedVictim(this.#entries, policy.discardPolicy)
-      if (dropsIncoming(policy.discardPolicy, entry, victim) || victim === undefined) {
+      if (
+        victim === undefined ||
+        size > this.#byteLimit ||
+        dropsIncoming(policy.discardPolicy, entry, victim)
+      ) {
         discarded.push(entry)
-        return { accepted: false, discarded }
+        limits.push(limit)
+        return { accepted: false, discarded, limits }
       }
       this.remove(victim.seq)
       discarded.push(victim)
+      limits.push(limit)
     }
     this.#insert(entry, policy.orderPolicy)
-    return { accepted: true, discarded }
+    this.#bytes += size
+    return { accepted: true, discarded, limits }
   }
 
   /** Removes the event with this sequence number. @returns it, or undefined */
   remove(seq: number): T | undefined {
     const index = this.#entries.findIndex((e) => e.seq === seq)
     if (index < 0) return undefined
-    return this.#entries.splice(index, 1)[0]
+    const removed = this.#entries.splice(index, 1)[0]
+    if (removed !== undefined) this.#bytes -= bytesOf(removed)
+    return removed
   }
 
   /** Removes every event whose deadline has passed. @returns them, in queue order */
   purgeExpired(nowMs: number): T[] {
     const expired = this.#entries.filter((e) => e.deadlineMs !== null && e.deadlineMs <= nowMs)
-    if (expired.length > 0) this.#entries = this.#entries.filter((e) => !expired.includes(e))
+    if (expired.length > 0) {
+      this.#entries = this.#entries.filter((e) => !expired.includes(e))
+      for (const e of expired) this.#bytes -= bytesOf(e)
+    }
     return expired
   }
 
@@ -173,6 +225,7 @@ export class ConsumerQueue<T extends QueueEntry> {
       else kept.push(e)
     }
     this.#entries = kept
+    for (const e of events) this.#bytes -= bytesOf(e)
     return { events, expired }
   }
 
@@ -201,6 +254,7 @@ export class ConsumerQueue<T extends QueueEntry> {
   clear(): T[] {
     const all = this.#entries
     this.#entries = []
+    this.#bytes = 0
     return all
   }
 

@@ -8,6 +8,8 @@ export interface Envelope {
   /** Channel-wide receive sequence number. */
   readonly seq: number
   readonly event: ChannelEvent
+  /** Size of the event, about its JSON length in bytes (eventBytes): what it costs each queue. */
+  readonly bytes: number
   /** When the channel accepted the event, ms since the epoch. */
   readonly receivedAtMs: number
   /** Supplier-side default priority: effective Priority QoS of the receiving proxy consumer. */

@@ -10,4 +10,6 @@ export interface RoutedEvent {
   event: ChannelEvent
   /** Channel uids crossed so far, oldest first. */
   path: readonly string[]
+  /** Size of the event in bytes, once measured (see eventBytes). */
+  bytes?: number
 }

@@ -43,6 +43,9 @@ export interface ProxySupplierInfo {
   queueLength: number
   /** Current bound of the queue (MaxEventsPerConsumer or the hard limit). */
   queueCapacity: number
+  /** Bytes the queued events take (their JSON size), and the byte budget. */
+  queueBytes: number
+  queueBytesCapacity: number
   orderPolicy: PolicyName
   discardPolicy: PolicyName
   filterIds: number[]

@@ -73,6 +73,8 @@ export interface NotifyErrorDetails {
   adminLimit?: AdminLimit
   /** InvalidEventType.type. */
   eventType?: EventType
+  /** IMP_LIMIT: which bound of the lab refused the call (e.g. `event-too-large`), for counting. */
+  reason?: string
 }
 
 /**

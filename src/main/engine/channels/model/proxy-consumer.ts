@@ -1,5 +1,6 @@
 import type { ChannelEvent, EventType, StructuredEvent } from '../event'
 import { type ClientType, MAX_FEDERATION_HOPS } from './constants'
+import { eventBytes } from './event-bytes'
 import { eventTypeOf } from './event-types'
 import { EventTypeSet } from './event-type-set'
 import { assertValidEventTypes } from './event-types'
@@ -103,7 +104,8 @@ export abstract class ProxyConsumer extends ProxyBase {
   /**
    * Accepts events that come with their federation path (local federation, or a remote adapter
    * fed through a `RoutedPushConsumer.push_routed`): events that already crossed this channel, or
-   * MAX_FEDERATION_HOPS channels, are dropped as a loop (DiscardReason `FederationLoop`).
+   * MAX_FEDERATION_HOPS channels, are dropped as a loop (DiscardReason `FederationLoop`). A call
+   * holding an event larger than the channel's eventMaxBytes is refused whole (counted rejected).
    * @throws NotifyError Disconnected, OBJECT_NOT_EXIST, IMP_LIMIT, BAD_PARAM
    */
   acceptRouted(routed: RoutedEvent[]): void {
@@ -112,8 +114,25 @@ export abstract class ProxyConsumer extends ProxyBase {
       throw new NotifyError(NotifyErrorCode.DISCONNECTED, 'proxy not connected')
     for (const { event } of routed) assertChannelEvent(event)
     const channel = this.channel
+    const max = channel.options.eventMaxBytes
+    const sized = routed.map((r) => ({ ...r, bytes: r.bytes ?? eventBytes(r.event, max) }))
+    const tooLarge = sized.find((r) => r.bytes > max)
+    if (tooLarge !== undefined) {
+      this.counters.rejected += routed.length
+      channel.counters.rejected += routed.length
+      channel.emitter.emit('eventRejected', {
+        channelId: channel.id,
+        proxy: this.ref,
+        count: routed.length
+      })
+      throw new NotifyError(
+        NotifyErrorCode.IMP_LIMIT,
+        `event of more than ${max} bytes (the limit per event)`,
+        { reason: 'event-too-large' }
+      )
+    }
     const fresh: RoutedEvent[] = []
-    for (const r of routed) {
+    for (const r of sized) {
       if (r.path.includes(channel.uid) || r.path.length >= MAX_FEDERATION_HOPS) {
         this.counters.discard('FederationLoop')
         channel.counters.discard('FederationLoop')

@@ -55,7 +55,10 @@ export abstract class ProxySupplier extends ProxyBase {
   protected constructor(admin: ConsumerAdmin, id: number, cosEvent: boolean) {
     super('consumer', admin, id, cosEvent)
     this.#admin = admin
-    this.#queue = new ConsumerQueue(admin.channel.options.queueHardLimit)
+    this.#queue = new ConsumerQueue(
+      admin.channel.options.queueHardLimit,
+      admin.channel.options.queueHardLimitBytes
+    )
     const storeKey = consumerKey(admin.channel.id, admin.MyID, id)
     this.#ledger = new QueueLedger(admin.channel, this.counters, () => this.ref, storeKey)
     if (admin.channel.options.subscriptionRouting) {
@@ -121,6 +124,11 @@ export abstract class ProxySupplier extends ProxyBase {
   /** Number of events waiting for this consumer. */
   get queueLength(): number {
     return this.#queue.length
+  }
+
+  /** Bytes the events waiting for this consumer take (their JSON size). */
+  get queueBytes(): number {
+    return this.#queue.bytes
   }
 
   /**
@@ -194,6 +202,7 @@ export abstract class ProxySupplier extends ProxyBase {
         this.qos
       ),
       startMs: itemStart(envelope, this.qos),
+      bytes: envelope.bytes,
       envelope,
       store: channel.storeFor(event)
     }
@@ -201,14 +210,14 @@ export abstract class ProxySupplier extends ProxyBase {
     const maxQueue = channel.adminNumber('MaxQueueLength')
     const globalFull = maxQueue > 0 && channel.queuedTotal() >= maxQueue
     const result = this.#queue.offer(item, policy)
-    for (const victim of result.discarded) {
+    result.discarded.forEach((victim, i) => {
       this.#ledger.discarded(
         victim,
-        'MaxEventsPerConsumer',
+        result.limits[i] === 'bytes' ? 'QueueBytes' : 'MaxEventsPerConsumer',
         policyName(policy.discardPolicy),
         victim !== item
       )
-    }
+    })
     if (!result.accepted) return
     this.#ledger.appended(item)
     if (globalFull && result.discarded.length === 0 && !channel.makeRoom(item)) {
@@ -323,6 +332,8 @@ export abstract class ProxySupplier extends ProxyBase {
       suspended: this.isSuspended,
       queueLength: this.#queue.length,
       queueCapacity: this.#queue.capacity(policy),
+      queueBytes: this.#queue.bytes,
+      queueBytesCapacity: this.#queue.byteCapacity,
       orderPolicy: policyName(policy.orderPolicy),
       discardPolicy: policyName(policy.discardPolicy),
       filterIds: this.filterIds(),

@@ -64,8 +64,9 @@ export class QueueLedger {
     stored: boolean
   ): void {
     const channel = this.#channel
-    this.#counters.discard(policy ?? reason)
-    channel.counters.discard(policy ?? reason)
+    const key = reason === 'QueueBytes' ? reason : (policy ?? reason)
+    this.#counters.discard(key)
+    channel.counters.discard(key)
     if (stored) this.#storeCall(() => item.store.remove(this.#storeKey, item.seq, 'discarded'))
     channel.emitter.emit('eventDiscarded', {
       channelId: channel.id,

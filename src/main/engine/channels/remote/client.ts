@@ -19,10 +19,13 @@ const CLIENT_SEND_QUEUE_MAX = 10_000
 /** An error the lab answered with: `code` is the CORBA exception name (e.g. `AlreadyConnected`). */
 export class RemoteChannelsError extends Error {
   readonly code: string
-  constructor(code: string, message: string) {
+  /** Why the lab refused (IMP_LIMIT: `session-proxies`, `sessions-full`…; BAD_MESSAGE: `too-deep`…). */
+  readonly reason: string | null
+  constructor(code: string, message: string, reason: string | null = null) {
     super(`${code}: ${message}`)
     this.name = 'RemoteChannelsError'
     this.code = code
+    this.reason = reason
   }
 }
 
@@ -43,6 +46,11 @@ export interface ChannelsClientOptions {
   onPush?: PushHandler
   onPoll?: PollHandler
   onNotice?: NoticeHandler
+  /**
+   * The lab ended this client's session (`evicted` while idle, or `silent`); the client's next
+   * request starts a new session, without the old one's proxies.
+   */
+  onSessionEnded?: (reason: string, message: string) => void
   requestTimeoutMs?: number
   pingIntervalMs?: number
 }
@@ -71,6 +79,8 @@ export class ChannelsClient {
   #closed = false
   /** Session id the lab gave this client. */
   session: string | null = null
+  /** Set when the lab said it ended this client's session. */
+  ended: { reason: string; message: string } | null = null
 
   private constructor(socket: Dealer, opts: ChannelsClientOptions) {
     this.#socket = socket
@@ -78,16 +88,27 @@ export class ChannelsClient {
     this.#queue = new SendQueue(socket, CLIENT_SEND_QUEUE_MAX, () => undefined)
   }
 
-  /** Connects to the lab's endpoint and says hello. */
+  /**
+   * Connects to the lab's endpoint and says hello.
+   * @throws RemoteChannelsError when the lab refuses (IMP_LIMIT, reason `sessions-full`) or does
+   *   not answer; the socket is closed then
+   */
   static async open(endpoint: string, opts: ChannelsClientOptions = {}): Promise<ChannelsClient> {
     const socket = new Dealer({ linger: 0 })
     socket.connect(endpoint)
     const client = new ChannelsClient(socket, opts)
     void client.#receive()
-    const hello = await client.request<{ session: string }>(
-      'hello',
-      opts.name ? { name: opts.name } : {}
-    )
+    let hello: { session: string }
+    try {
+      hello = await client.request<{ session: string }>(
+        'hello',
+        opts.name ? { name: opts.name } : {}
+      )
+    } catch (err) {
+      // Refused (e.g. IMP_LIMIT sessions-full) or no answer: nothing is left open.
+      client.close()
+      throw err
+    }
     client.session = hello.session
     client.#ping = setInterval(
       () => void client.request('ping').catch(() => undefined),
@@ -255,9 +276,20 @@ export class ChannelsClient {
       clearTimeout(pending.timer)
       if (msg.ok === true) pending.resolve(msg.result)
       else {
-        const error = (msg.error ?? {}) as { code?: string; message?: string }
-        pending.reject(new RemoteChannelsError(error.code ?? 'ERROR', error.message ?? 'failed'))
+        const error = (msg.error ?? {}) as { code?: string; message?: string; reason?: string }
+        pending.reject(
+          new RemoteChannelsError(
+            error.code ?? 'ERROR',
+            error.message ?? 'failed',
+            error.reason ?? null
+          )
+        )
       }
+      return
+    }
+    if (msg.op === 'session_ended') {
+      this.ended = { reason: String(msg.reason), message: String(msg.message) }
+      this.#opts.onSessionEnded?.(this.ended.reason, this.ended.message)
       return
     }
     const proxy = msg.proxy as ProxyRefJson

@@ -8,6 +8,7 @@ import {
   PropertySchema,
   ProxyRefSchema
 } from '@shared/contract/labs/channels'
+import { scanJson } from './json-guard'
 
 /**
  * Channels remote protocol v1 (docs/CHANNELS-PROTOCOL.md): one UTF-8 JSON object per message,
@@ -19,9 +20,15 @@ export const PROTOCOL_VERSION = 1
 /** Largest message accepted, in bytes (also the ROUTER's maxMessageSize). */
 export const REMOTE_MAX_MESSAGE_BYTES = 1_048_576
 
+/**
+ * Deepest nesting of objects and arrays accepted in one message, in levels (a structured event in
+ * a push is 6 deep; its values may nest ~58 more). Checked on the bytes before parsing.
+ */
+export const REMOTE_MAX_JSON_DEPTH = 64
+
 /** Why a frame was rejected (counted and shown in ChannelsInfo.remote.rejected). */
 export type RejectReason =
-  'frame-count' | 'too-large' | 'bad-json' | 'version' | 'shape' | 'unknown-op'
+  'frame-count' | 'too-large' | 'too-deep' | 'bad-json' | 'version' | 'shape' | 'unknown-op'
 
 const requestId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
 const proxy = ProxyRefSchema
@@ -139,6 +146,15 @@ export function parseMessage(
   | { ok: false; reason: RejectReason; id: number | null; detail: string } {
   if (buf.length > REMOTE_MAX_MESSAGE_BYTES)
     return { ok: false, reason: 'too-large', id: null, detail: 'message too large' }
+  const scan = scanJson(buf)
+  if (scan.depth > REMOTE_MAX_JSON_DEPTH) {
+    return {
+      ok: false,
+      reason: 'too-deep',
+      id: scan.id,
+      detail: `nested ${scan.depth} levels deep (at most ${REMOTE_MAX_JSON_DEPTH})`
+    }
+  }
   let json: unknown
   try {
     json = JSON.parse(buf.toString('utf8'))

@@ -23,12 +23,26 @@ import type { Request } from './protocol'
 import { adapterOf, RemoteAdapter, type RemoteLink } from './remote-adapter'
 import { eventJson } from './remote-calls'
 import type { RemoteHost } from './remote-host'
-import type { Session } from './remote-sessions'
+import { RemoteLimitError, type RefuseReason, type RemoteLimits } from './remote-limits'
+import { liveProxies, type Session } from './remote-sessions'
+
+const REFUSE_REASONS: ReadonlySet<string> = new Set<RefuseReason>([
+  'sessions-full',
+  'session-channels',
+  'session-proxies',
+  'session-pulls',
+  'session-filters',
+  'proxy-types',
+  'event-too-large'
+])
+
+/** The refusal reason an IMP_LIMIT carries, when it is one of ours. */
+function refuseReason(reason: string | undefined): RefuseReason | null {
+  return reason !== undefined && REFUSE_REASONS.has(reason) ? (reason as RefuseReason) : null
+}
 
 /** Blocking pulls are served by polling the proxy this often (a timed-out pull must not consume). */
 const REMOTE_PULL_POLL_MS = 10
-/** Blocking pulls in progress per session at most. */
-const REMOTE_PENDING_PULLS_MAX = 16
 
 /** What serving a request needs of the server. */
 export interface RequestContext {
@@ -36,6 +50,10 @@ export interface RequestContext {
   note: (type: string, level: TraceLevel, message: string, data?: TraceData) => void
   /** Bound into the adapters of proxies a session obtains or reconnects to. */
   link: RemoteLink
+  /** Per-session bounds. */
+  limits: RemoteLimits
+  /** Counts a request refused by a limit (IMP_LIMIT with a `reason`). */
+  refused(reason: RefuseReason): void
   /** Ends a session (its persistent proxies wait, the others are destroyed). */
   end(session: Session, why: string): void
 }
@@ -54,10 +72,16 @@ export function handleRequest(ctx: RequestContext, session: Session, request: Re
   const fail = (err: unknown): void => {
     const code =
       err instanceof NotifyError ? err.code : ((err as { code?: string }).code ?? 'ERROR')
+    const reason = err instanceof NotifyError ? refuseReason(err.details.reason) : null
+    if (reason !== null) ctx.refused(reason)
     ctx.link.send(session, {
       id: request.id,
       ok: false,
-      error: { code, message: err instanceof Error ? err.message : String(err) }
+      error: {
+        code,
+        ...(reason === null ? {} : { reason }),
+        message: err instanceof Error ? err.message : String(err)
+      }
     })
   }
   try {
@@ -88,8 +112,18 @@ function run(ctx: RequestContext, session: Session, request: Request): unknown {
       return null
     case 'channels':
       return { channels: factory.get_all_channels() }
-    case 'create_channel':
-      return { channel: host.createChannel(request.qos, request.admin) }
+    case 'create_channel': {
+      const max = ctx.limits.channelsPerSession
+      if (session.channelsCreated >= max) {
+        throw new RemoteLimitError(
+          'session-channels',
+          `a client may create at most ${max} channels per session`
+        )
+      }
+      const channel = host.createChannel(request.qos, request.admin)
+      session.channelsCreated++
+      return { channel }
+    }
     case 'obtain':
       return obtain(ctx, session, request)
     case 'connect': {
@@ -116,7 +150,7 @@ function run(ctx: RequestContext, session: Session, request: Request): unknown {
     }
     case 'pull': {
       const { proxy, adapter } = owned(ctx, session, request.proxy)
-      return blockingPull(session, proxy, adapter, request.max, request.timeout_ms)
+      return blockingPull(ctx, session, proxy, adapter, request.max, request.timeout_ms)
     }
     case 'add_filter':
       return addFilter(ctx, session, request)
@@ -137,6 +171,7 @@ function run(ctx: RequestContext, session: Session, request: Request): unknown {
       const { proxy } = owned(ctx, session, request.proxy)
       if (!(proxy instanceof ProxyConsumer))
         throw new NotifyError(NotifyErrorCode.BAD_PARAM, 'offer_change is for suppliers')
+      assertRoomForTypes(ctx, proxy.offeredTypes().length, request.added.length)
       proxy.offer_change(request.added, request.removed)
       return null
     }
@@ -145,13 +180,37 @@ function run(ctx: RequestContext, session: Session, request: Request): unknown {
       if (!(proxy instanceof ProxySupplier)) {
         throw new NotifyError(NotifyErrorCode.BAD_PARAM, 'subscription_change is for consumers')
       }
+      assertRoomForTypes(ctx, proxy.subscribedTypes().length, request.added.length)
       proxy.subscription_change(request.added, request.removed)
       return null
     }
   }
 }
 
+/** @throws RemoteLimitError when the session owns as many proxies as it may */
+function assertRoomForProxy(ctx: RequestContext, session: Session): void {
+  const max = ctx.limits.proxiesPerSession
+  if (liveProxies(session) >= max) {
+    throw new RemoteLimitError('session-proxies', `a client may own at most ${max} proxies`)
+  }
+}
+
+/**
+ * @throws RemoteLimitError when a proxy holding `held` types would exceed the bound with `added`
+ *   more (counted before removals: remove first to make room)
+ */
+function assertRoomForTypes(ctx: RequestContext, held: number, added: number): void {
+  const max = ctx.limits.typesPerProxy
+  if (added > 0 && held + added > max) {
+    throw new RemoteLimitError(
+      'proxy-types',
+      `a proxy may offer or subscribe to at most ${max} event types`
+    )
+  }
+}
+
 function obtain(ctx: RequestContext, session: Session, request: Request_<'obtain'>): unknown {
+  assertRoomForProxy(ctx, session)
   const channel = ctx.host.factory().get_event_channel(request.channel)
   const proxy = obtainProxy(channel, request.admin, request.role, request.kind, false)
   try {
@@ -184,6 +243,10 @@ function addFilter(
   request: Request_<'add_filter'>
 ): unknown {
   const { proxy } = owned(ctx, session, request.proxy)
+  const max = ctx.limits.filtersPerSession
+  if (session.filtersCreated >= max) {
+    throw new RemoteLimitError('session-filters', `a client may create at most ${max} filters`)
+  }
   const filter = proxy.channel.default_filter_factory.createFilter('EXTENDED_TCL')
   try {
     filter.addConstraints(request.constraints)
@@ -192,6 +255,7 @@ function addFilter(
     throw err
   }
   const attachment = proxy.add_filter(filter)
+  session.filtersCreated++
   ctx.host.changed(proxy.ref.channelId)
   return { filter: filter.id, attachment }
 }
@@ -224,6 +288,7 @@ function reconnect(ctx: RequestContext, session: Session, ref: ProxyRefJson): un
     )
   }
   const current = adapter.session
+  if (current !== session) assertRoomForProxy(ctx, session)
   if (current !== null && current !== session && !current.gone) {
     throw new NotifyError(
       NotifyErrorCode.ALREADY_CONNECTED,
@@ -241,14 +306,19 @@ function reconnect(ctx: RequestContext, session: Session, ref: ProxyRefJson): un
 }
 
 async function blockingPull(
+  ctx: RequestContext,
   session: Session,
   proxy: ProxyBase,
   adapter: RemoteAdapter,
   max: number,
   timeoutMs: number
 ): Promise<unknown> {
-  if (session.pendingPulls >= REMOTE_PENDING_PULLS_MAX) {
-    throw new NotifyError(NotifyErrorCode.IMP_LIMIT, 'too many blocking pulls in progress')
+  const pullsMax = ctx.limits.pullsPerSession
+  if (session.pendingPulls >= pullsMax) {
+    throw new RemoteLimitError(
+      'session-pulls',
+      `a client may have at most ${pullsMax} blocking pulls in progress`
+    )
   }
   session.pendingPulls++
   try {

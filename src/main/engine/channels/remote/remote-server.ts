@@ -11,17 +11,29 @@ import type { Answer, Request } from './protocol'
 import { adapterOf, RemoteAdapter, type RemoteLink } from './remote-adapter'
 import { RemoteCalls } from './remote-calls'
 import type { RemoteHost } from './remote-host'
+import {
+  DEFAULT_REMOTE_LIMITS,
+  ReasonCounter,
+  type RefuseReason,
+  type RemoteLimits
+} from './remote-limits'
 import { handleRequest, type RequestContext } from './remote-requests'
 import { RemoteSessions, type Session } from './remote-sessions'
 import { RemoteSocket } from './remote-socket'
 
 export { REMOTE_PUSH_ACK_TIMEOUT_MS, REMOTE_TRY_PULL_TIMEOUT_MS } from './remote-calls'
 export type { RemoteHost } from './remote-host'
+export type { RemoteLimits } from './remote-limits'
+
+/** A refused newcomer is traced once, then every this many refusals (never one per knock). */
+const REMOTE_REFUSED_TRACE_EVERY = 100
 
 export interface RemoteServerOptions {
   endpoint: string
   host: RemoteHost
   sessionTimeoutMs: number
+  /** Per-peer bounds (defaults DEFAULT_REMOTE_LIMITS); tests use small ones. */
+  limits?: Partial<RemoteLimits>
   note: (type: string, level: TraceLevel, message: string, data?: TraceData) => void
 }
 
@@ -40,19 +52,33 @@ export class RemoteServer implements RemoteLink {
   readonly #sessions: RemoteSessions
   readonly #calls = new RemoteCalls((session, message) => this.send(session, message))
   readonly #requests: RequestContext
+  readonly #refused = new ReasonCounter<RefuseReason>()
+  readonly #limits: RemoteLimits
   #socket: RemoteSocket | null = null
   #sweep: NodeJS.Timeout | null = null
   #closing: Promise<void> | null = null
 
   constructor(opts: RemoteServerOptions) {
     this.#opts = opts
-    this.#sessions = new RemoteSessions(opts.sessionTimeoutMs, (session, why) =>
+    this.#limits = { ...DEFAULT_REMOTE_LIMITS, ...opts.limits }
+    this.#sessions = new RemoteSessions(opts.sessionTimeoutMs, this.#limits, (session, why) => {
+      // Said while the session still exists, so a client that is still there can see it.
+      this.send(session, {
+        op: 'session_ended',
+        reason: why === 'evicted' ? 'evicted' : 'silent',
+        message:
+          why === 'evicted'
+            ? 'this idle session was evicted to make room for a new client; send again to start a new one'
+            : `nothing heard for ${opts.sessionTimeoutMs} ms; send again to start a new session`
+      })
       this.#gone(session, why, true)
-    )
+    })
     this.#requests = {
       host: opts.host,
       note: opts.note,
       link: this,
+      limits: this.#limits,
+      refused: (reason) => this.#refused.count(reason),
       end: (session, why) => this.#gone(session, why, true)
     }
   }
@@ -77,6 +103,7 @@ export class RemoteServer implements RemoteLink {
     this.#socket = await RemoteSocket.bind(this.#opts.endpoint, {
       note: this.#opts.note,
       attach: (routing, reqStyle) => this.#sessions.attach(routing, reqStyle),
+      refuseNewcomer: (reply, id) => this.#refuseNewcomer(reply, id),
       onMessage: (session, message) => this.#onMessage(session, message)
     })
     this.adoptRestored()
@@ -126,6 +153,9 @@ export class RemoteServer implements RemoteLink {
     sessionsTotal: number
     sessions: RemoteClientInfo[]
     rejected: { total: number; byReason: Record<string, number> }
+    refused: { total: number; byReason: Record<string, number> }
+    evicted: number
+    sendFailed: number
   } {
     const sessions = this.#sessions
       .values()
@@ -145,7 +175,10 @@ export class RemoteServer implements RemoteLink {
       endpoint: this.endpoint,
       sessionsTotal: this.#sessions.size,
       sessions,
-      rejected: this.#socket?.rejected ?? { total: 0, byReason: {} }
+      rejected: this.#socket?.rejected ?? { total: 0, byReason: {} },
+      refused: this.#refused.toInfo(),
+      evicted: this.#sessions.evicted,
+      sendFailed: this.#socket?.sendFailed ?? 0
     }
   }
 
@@ -168,6 +201,30 @@ export class RemoteServer implements RemoteLink {
   adoptRestored(): void {
     const factory = this.#opts.host.factory()
     for (const id of factory.get_all_channels()) this.#adoptChannel(factory.get_event_channel(id))
+  }
+
+  /** The session table is full of active sessions: the newcomer is told so and counted. */
+  #refuseNewcomer(reply: (message: Record<string, unknown>) => void, id: number | null): void {
+    this.#refused.count('sessions-full')
+    const max = this.#limits.sessionsMax
+    reply({
+      ...(id === null ? {} : { id }),
+      ok: false,
+      error: {
+        code: 'IMP_LIMIT',
+        reason: 'sessions-full',
+        message: `the lab serves at most ${max} sessions and none is idle; try again later`
+      }
+    })
+    const total = this.#refused.toInfo().byReason['sessions-full'] ?? 0
+    if (total === 1 || total % REMOTE_REFUSED_TRACE_EVERY === 0) {
+      this.#opts.note(
+        'remote-refused',
+        'warn',
+        `new remote client refused: all ${max} sessions are active (${total} refused so far)`,
+        { reason: 'sessions-full', refused: total }
+      )
+    }
   }
 
   #onMessage(session: Session, message: Request | Answer): void {

@@ -19,8 +19,13 @@ const REMOTE_DETAIL_CHARS = 200
 
 export interface RemoteSocketOptions {
   note: (type: string, level: TraceLevel, message: string, data?: TraceData) => void
-  /** The session of a peer (created on its first frame). */
-  attach(routing: Buffer, reqStyle: boolean): Session
+  /** The session of a peer (created on its first frame); null when the table has no room. */
+  attach(routing: Buffer, reqStyle: boolean): Session | null
+  /**
+   * A newcomer found no room: `reply` answers it (with `id` when its request id could be read),
+   * although it has no session.
+   */
+  refuseNewcomer(reply: (message: Record<string, unknown>) => void, id: number | null): void
   /** A well-formed request or answer arrived. */
   onMessage(session: Session, message: Request | Answer): void
 }
@@ -36,6 +41,7 @@ export class RemoteSocket {
   readonly #queue: SendQueue
   readonly #rejected = new Map<RejectReason | 'send-overflow', number>()
   #rejectedTotal = 0
+  #sendFailed = 0
   /** The bound endpoint, with the real port. */
   readonly endpoint: string
 
@@ -43,7 +49,9 @@ export class RemoteSocket {
     this.#opts = opts
     this.#socket = socket
     this.endpoint = endpoint
-    this.#queue = new SendQueue(socket, REMOTE_SEND_QUEUE_MAX, () => this.#count('send-overflow'))
+    // A send that fails (the peer is gone or full: mandatory routing) is neither an overflow of
+    // this queue nor a bad frame; counted apart.
+    this.#queue = new SendQueue(socket, REMOTE_SEND_QUEUE_MAX, () => this.#sendFailed++)
   }
 
   /**
@@ -79,11 +87,20 @@ export class RemoteSocket {
     return { total: this.#rejectedTotal, byReason: Object.fromEntries(this.#rejected) }
   }
 
+  /** Messages ZeroMQ refused to route (peer gone, or its queue full). */
+  get sendFailed(): number {
+    return this.#sendFailed
+  }
+
   /** Queues one message to a session. @returns false when it cannot be sent */
   send(session: Session, message: Record<string, unknown>): boolean {
     if (session.gone) return false
+    return this.#sendTo(session.routing, session.reqStyle, message)
+  }
+
+  #sendTo(routing: Buffer, reqStyle: boolean, message: Record<string, unknown>): boolean {
     const payload = JSON.stringify({ v: 1, ...message })
-    const frames = session.reqStyle ? [session.routing, '', payload] : [session.routing, payload]
+    const frames = reqStyle ? [routing, '', payload] : [routing, payload]
     if (!this.#queue.push(frames)) {
       this.#count('send-overflow')
       return false
@@ -125,12 +142,21 @@ export class RemoteSocket {
       payload = frames[2]
       reqStyle = true
     }
+    // Parsed (behind its size and depth guards) before the session is looked up, so that a
+    // newcomer refused for a full table is still answered with its request id.
+    const parsed = payload === undefined ? null : parseMessage(payload)
     const session = this.#opts.attach(routing, reqStyle)
-    if (payload === undefined) {
+    if (session === null) {
+      this.#opts.refuseNewcomer(
+        (message) => this.#sendTo(routing, reqStyle, message),
+        parsed?.id ?? null
+      )
+      return
+    }
+    if (parsed === null) {
       this.#reject(session, 'frame-count', null, `expected 1 JSON frame, got ${frames.length - 1}`)
       return
     }
-    const parsed = parseMessage(payload)
     if (!parsed.ok) {
       this.#reject(session, parsed.reason, parsed.id, parsed.detail)
       return

@@ -1,9 +1,21 @@
 import { useState, type ReactNode } from 'react'
-import { CHANNELS_DEFAULT_ENDPOINT, ChannelsCommandType } from '@shared/contract/labs/channels'
+import {
+  CHANNELS_DEFAULT_ENDPOINT,
+  ChannelsCommandType,
+  type ChannelsInfo
+} from '@shared/contract/labs/channels'
 import { useCommand } from '../../lib/use-command'
 import { useLabInfo } from '../../lib/use-lab-info'
 import { ChannelView } from './ChannelView'
 import { CreateChannelForm } from './CreateChannelForm'
+
+/** The remote door's rejects and refusals by reason, for a tooltip. */
+function reasons(remote: ChannelsInfo['remote']): string {
+  const by = { ...remote.rejected.byReason, ...remote.refused.byReason }
+  return Object.entries(by)
+    .map(([reason, n]) => `${reason}: ${n}`)
+    .join(', ')
+}
 
 /** The Channels lab: build event channels by hand, push events through them, watch QoS act. */
 export function ChannelsPanel(): ReactNode {
@@ -26,6 +38,12 @@ export function ChannelsPanel(): ReactNode {
             {info.remote.rejected.total > 0
               ? ` · ${info.remote.rejected.total} malformed frames rejected`
               : ''}
+            {info.remote.refused.total > 0 || info.remote.evicted > 0 ? (
+              <span data-testid="remote-refused" title={reasons(info.remote)}>
+                {` · ${info.remote.refused.total} requests refused by limits`}
+                {info.remote.evicted > 0 ? ` · ${info.remote.evicted} idle sessions evicted` : ''}
+              </span>
+            ) : null}
           </span>
           <div className="spacer" />
           <button

@@ -5,7 +5,7 @@ import {
   type LabClientInfo,
   type PropertyJson
 } from '@shared/contract/labs/channels'
-import { formatTime } from '../../lib/format'
+import { formatBytes, formatTime } from '../../lib/format'
 import { useCommand } from '../../lib/use-command'
 import { discardText, structuredEvent } from './events'
 
@@ -202,9 +202,11 @@ export function ClientCard(props: {
             {proxy ? (
               <span className="muted">
                 {' '}
-                · queue {proxy.queue.length}/{proxy.queue.capacity} · {proxy.queue.orderPolicy} /{' '}
-                {proxy.queue.discardPolicy} · {proxy.counters.filteredOut} filtered out ·{' '}
-                {discardText(proxy.counters)} · {proxy.counters.expired} expired
+                · queue {proxy.queue.length}/{proxy.queue.capacity} (
+                {formatBytes(proxy.queue.bytes)} of {formatBytes(proxy.queue.bytesCapacity)}) ·{' '}
+                {proxy.queue.orderPolicy} / {proxy.queue.discardPolicy} ·{' '}
+                {proxy.counters.filteredOut} filtered out · {discardText(proxy.counters)} ·{' '}
+                {proxy.counters.expired} expired
                 {proxy.filterIds.length > 0 ? ` · filters ${proxy.filterIds.join(', ')}` : ''}
               </span>
             ) : null}

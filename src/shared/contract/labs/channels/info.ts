@@ -19,7 +19,7 @@ export interface ChannelCountersInfo {
   filteredOut: number
   /** Dropped without delivery. */
   discarded: number
-  /** Discards by the DiscardPolicy that chose them, or by reason (Destroyed, DeliveryFailed, FederationLoop…). */
+  /** Discards by the DiscardPolicy that chose them, or by reason (Destroyed, DeliveryFailed, FederationLoop, QueueBytes…). */
   discardedBy: Record<string, number>
   /** Expired before delivery (Timeout, StopTime, lifetime filter). */
   expired: number
@@ -81,6 +81,9 @@ export interface ConsumerProxyInfo extends ProxyInfoBase {
   queue: {
     length: number
     capacity: number
+    /** Bytes its events take (JSON size), and the queue's byte budget. */
+    bytes: number
+    bytesCapacity: number
     orderPolicy: PolicyNameJson
     discardPolicy: PolicyNameJson
     /** First ≤ CHANNELS_INFO_QUEUE_ENTRIES_MAX entries in delivery order; empty when not detailed. */
@@ -239,8 +242,18 @@ export interface ChannelsInfo {
     endpoint: string | null
     sessionsTotal: number
     sessions: RemoteClientInfo[]
-    /** Malformed frames rejected, by reason. */
+    /** Malformed frames rejected, by reason (`too-deep`, `shape`, `bad-json`…). */
     rejected: { total: number; byReason: Record<string, number> }
+    /**
+     * Requests refused by a per-peer limit (IMP_LIMIT), by reason: `sessions-full` (a newcomer
+     * while every session is active), `session-channels`, `session-proxies`, `session-pulls`,
+     * `session-filters`, `proxy-types`, `event-too-large`.
+     */
+    refused: { total: number; byReason: Record<string, number> }
+    /** Idle sessions evicted to make room for newcomers (they were told). */
+    evicted: number
+    /** Messages ZeroMQ could not route: the peer was gone (e.g. an evicted one) or full. */
+    sendFailed: number
   }
   persistence: ChannelsPersistenceInfo
   /** Sums over all channels. */
