@@ -336,6 +336,10 @@ function summary(r: DispatchReport): string[] {
     ['malformed frames rejected', link.rejected.total]
   ].filter(([, n]) => (n as number) > 0)
   if (faults.length > 0) lines.push(`Faults: ${faults.map(([k, n]) => `${n} ${k}`).join(', ')}`)
+  const reasons = Object.entries(link.rejected.byReason)
+  if (reasons.length > 0) {
+    lines.push(`Rejected by reason: ${reasons.map(([reason, n]) => `${n} ${reason}`).join(', ')}`)
+  }
   if (r.violations.length > 0) {
     lines.push(`Violations: ${r.violations.length}`)
     for (const [cause, n] of Object.entries(r.byCause)) {

@@ -4,6 +4,14 @@ import type { RejectLog } from './reject-log'
 import { parseTelemetry, type TelemetryMessage } from './telemetry'
 
 /**
+ * Largest telemetry frame read, in bytes: a full batch (TELEMETRY_BATCH_MAX_RECORDS records of six
+ * numbers) is under 64 KiB; libzmq disconnects a peer announcing a larger frame before reading it.
+ */
+export const TELEMETRY_FRAME_MAX_BYTES = 262_144
+/** A telemetry peer that does not complete the ZMTP handshake within this is dropped, in ms. */
+const TELEMETRY_HANDSHAKE_TIMEOUT_MS = 3_000
+
+/**
  * The ZeroMQ PULL that hand-started workers (`flowlab worker --telemetry …`) push their telemetry
  * to. Every message is validated (the peer is untrusted); a bad one is counted, never fatal.
  */
@@ -29,7 +37,12 @@ export class TelemetrySocket {
           rejects.add('telemetry', 'telemetry message of the wrong shape')
           continue
         }
-        onMessage(parsed)
+        try {
+          onMessage(parsed)
+        } catch (err) {
+          // One message that cannot be handled must not end the loop.
+          rejects.add('telemetry', `telemetry message: ${(err as Error).message}`)
+        }
       }
     })().catch(() => undefined)
   }
@@ -44,7 +57,12 @@ export class TelemetrySocket {
     rejects: RejectLog,
     emit: LabEmit
   ): Promise<TelemetrySocket | null> {
-    const pull = new Pull({ linger: 0, receiveHighWaterMark: 1_000 })
+    const pull = new Pull({
+      linger: 0,
+      receiveHighWaterMark: 1_000,
+      maxMessageSize: TELEMETRY_FRAME_MAX_BYTES,
+      handshakeInterval: TELEMETRY_HANDSHAKE_TIMEOUT_MS
+    })
     try {
       await pull.bind(endpoint)
     } catch (err) {
