@@ -45,11 +45,14 @@ const USAGE = `usage: flowlab run [options]
   --crash-at POINT        before-work | after-work | after-mark | before-reply
   --crash-every N         with --crash-at: each worker crashes on every Nth message (and restarts)
   --redis-restart-at N    restart Redis after N acks (managed Redis only)
+  --crash-dispatcher-at N crash the dispatcher after N acks, then restart it (its sent_msgs is
+                          lost unless --durable-dispatcher)
   --no-persistence        Redis without AOF (a restart forgets the dedup marks)
   --endpoint URL          public work endpoint (default ${DISPATCH_DEFAULT_ENDPOINT})
   --lab-id ID             lab id (Redis prefix flowlab:ID:); random by default
   --redis-url URL         use this Redis (default: REDIS_URL, else a managed redis-server)
-  --durable               keep sent_msgs in Redis (durable dispatcher)
+  --durable-dispatcher    keep sent_msgs in Redis, so a dispatcher crash loses nothing
+                          (--durable for short)
   --worker-concurrency N  requests a worker process works on at once when there is work time (default 1)
   --json                  print the report as one JSON object on stdout`
 
@@ -117,11 +120,13 @@ function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedRun | 'help
       'crash-at': { type: 'string' },
       'crash-every': { type: 'string' },
       'redis-restart-at': { type: 'string' },
+      'crash-dispatcher-at': { type: 'string' },
       'no-persistence': { type: 'boolean' },
       endpoint: { type: 'string' },
       'lab-id': { type: 'string' },
       'redis-url': { type: 'string' },
       durable: { type: 'boolean' },
+      'durable-dispatcher': { type: 'boolean' },
       'worker-concurrency': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' }
@@ -170,10 +175,14 @@ function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedRun | 'help
     workerConcurrency: num('worker-concurrency', values['worker-concurrency'], { min: 1, max: 64 }),
     endpoint,
     labId,
-    durableDispatcher: values.durable ?? false,
+    durableDispatcher: (values.durable ?? false) || (values['durable-dispatcher'] ?? false),
     crashAt: crashAt as CrashPoint | undefined,
     crashEvery,
     redisRestartAtAcks: num('redis-restart-at', values['redis-restart-at'], { min: 1 }),
+    dispatcherCrashAtAcks: num('crash-dispatcher-at', values['crash-dispatcher-at'], {
+      min: 1,
+      max: 10_000_000
+    }),
     persistence: noPersistence ? false : undefined,
     toWorker:
       dropToWorker || duplicate || delayMs

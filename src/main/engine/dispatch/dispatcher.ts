@@ -169,7 +169,11 @@ export class Dispatcher {
       for (const [field, value] of Object.entries(saved)) {
         const epoch = Number(field)
         const [attempt, sentAt] = value.split(':').map(Number)
-        if (!this.#ledger.has(epoch) || this.#ledger.state[epoch] !== EpochState.Sent) continue
+        // A batch is written here before it is sent, so a crash between the two leaves entries
+        // still Queued in the ledger: they are in sent_msgs all the same, as after a real crash.
+        const state = this.#ledger.state[epoch]
+        if (!this.#ledger.has(epoch) || state === EpochState.Acked || state === EpochState.GivenUp)
+          continue
         const at = sentAt ?? 0
         entries.push([
           epoch,
