@@ -18,6 +18,7 @@ import { dispatchLab, dispatchLabOf, type DispatchLab } from '../engine/dispatch
 import { createEngine } from '../engine/engine'
 import type { RedisHost } from '../engine/redis/redis-host'
 import type { CliIo } from './io'
+import { REDIS_URL_ENV, urlHasPassword } from './redis-url'
 
 /** The progress bar is redrawn this often on a terminal. */
 const PROGRESS_INTERVAL_MS = 200
@@ -50,7 +51,8 @@ const USAGE = `usage: flowlab run [options]
   --no-persistence        Redis without AOF (a restart forgets the dedup marks)
   --endpoint URL          public work endpoint (default ${DISPATCH_DEFAULT_ENDPOINT})
   --lab-id ID             lab id (Redis prefix flowlab:ID:); random by default
-  --redis-url URL         use this Redis (default: REDIS_URL, else a managed redis-server)
+  --redis-url URL         use this Redis (default: REDIS_URL, else a managed redis-server); put a
+                          URL with a password in REDIS_URL: a command line is public
   --durable-dispatcher    keep sent_msgs in Redis, so a dispatcher crash loses nothing
                           (--durable for short)
   --worker-concurrency N  requests a worker process works on at once when there is work time (default 1)
@@ -97,6 +99,8 @@ interface ParsedRun {
   settings: DispatchSettingsInput
   json: boolean
   redisUrl: string | undefined
+  /** Said on stderr before the run: a password on the command line. */
+  redisUrlWarning: string | null
   noPersistence: boolean
 }
 
@@ -155,6 +159,10 @@ function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedRun | 'help
     )
   }
   const redisUrl = values['redis-url'] ?? (env.REDIS_URL || undefined)
+  const redisUrlWarning =
+    values['redis-url'] !== undefined && urlHasPassword(values['redis-url'])
+      ? 'flowlab run: warning: --redis-url carries a password, which every user of this machine can read in the process list; set REDIS_URL in the environment instead'
+      : null
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
     throw new FlagError('--redis-url must start with redis:// or rediss://')
   }
@@ -200,7 +208,7 @@ function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedRun | 'help
   for (const key of Object.keys(settings) as (keyof DispatchSettingsInput)[]) {
     if (settings[key] === undefined) delete settings[key]
   }
-  return { settings, json: values.json ?? false, redisUrl, noPersistence }
+  return { settings, json: values.json ?? false, redisUrl, redisUrlWarning, noPersistence }
 }
 
 /**
@@ -225,6 +233,7 @@ export async function runDispatchCommand(
     return 0
   }
   const { settings, json } = parsed
+  if (parsed.redisUrlWarning) io.stderr(parsed.redisUrlWarning)
   const dataDir = mkdtempSync(join(tmpdir(), 'flowlab-run-'))
   const engine = createEngine({
     dataDir,
@@ -283,7 +292,10 @@ export async function runDispatchCommand(
       say(`  redis url: ${redis.secretUrl ?? ''}`)
       if (ep.telemetry) say(`  telemetry: ${ep.telemetry} (optional)`)
       say(
-        `  e.g. /usr/bin/python3 examples/python/worker.py ${ep.endpoint} '${redis.secretUrl ?? ''}'`
+        `  e.g. ${REDIS_URL_ENV}='${redis.secretUrl ?? ''}' npm run -s flowlab -- worker --endpoint ${ep.endpoint}${ep.telemetry ? ` --telemetry ${ep.telemetry}` : ''}`
+      )
+      say(
+        `  or   /usr/bin/python3 examples/python/worker.py ${ep.endpoint} '${redis.secretUrl ?? ''}'`
       )
     }
     await opts.onLab?.(dispatch)
