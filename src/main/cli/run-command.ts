@@ -19,6 +19,7 @@ import { createEngine } from '../engine/engine'
 import type { RedisHost } from '../engine/redis/redis-host'
 import type { CliIo } from './io'
 import { REDIS_URL_ENV, urlHasPassword } from './redis-url'
+import { reapStaleRunDirs, RUN_DIR_PREFIX } from './run-dirs'
 
 /** The progress bar is redrawn this often on a terminal. */
 const PROGRESS_INTERVAL_MS = 200
@@ -234,7 +235,14 @@ export async function runDispatchCommand(
   }
   const { settings, json } = parsed
   if (parsed.redisUrlWarning) io.stderr(parsed.redisUrlWarning)
-  const dataDir = mkdtempSync(join(tmpdir(), 'flowlab-run-'))
+  const stale = reapStaleRunDirs()
+  if (stale.processes.length > 0 || stale.dirs.length > 0) {
+    const what = stale.processes.map((p) => `${p.kind} ${p.pid}${p.wasPaused ? ' (paused)' : ''}`)
+    io.stderr(
+      `flowlab run: cleaned up after an earlier run that was killed: ended ${what.length} process(es)${what.length > 0 ? ` (${what.join(', ')})` : ''}, removed ${stale.dirs.length} folder(s)`
+    )
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), RUN_DIR_PREFIX))
   const engine = createEngine({
     dataDir,
     door: 'cli',

@@ -14,6 +14,7 @@ import {
   type DispatchWorkerInfo
 } from '@shared/contract/labs/dispatch'
 import type { LabEmit } from '../lab'
+import type { ProcessRecorder } from '../process-registry'
 import type { RedisHost } from '../redis/redis-host'
 import { check, type CheckContext, type CheckResult } from './checker'
 import { Dispatcher } from './dispatcher'
@@ -60,6 +61,8 @@ export interface DispatchRunOptions {
   telemetryBind: string | undefined
   /** First epoch of the dedup page the UI shows. */
   dedupFrom: number
+  /** Records the run's worker processes. */
+  processes: ProcessRecorder | undefined
 }
 
 /** What `open()` prepared (the started link, the bound telemetry socket) for the constructor. */
@@ -163,6 +166,7 @@ export class DispatchRun {
       endpoint: settings.endpoint,
       redisUrl: opts.redis.secretUrl ?? '',
       labId: this.labId,
+      processes: opts.processes,
       onBatch: (batch) => this.#telemetry.onBatch(batch),
       onCrash: (_id, epoch) => {
         if (this.#crashTimes.length < CRASH_TIMES_MAX) this.#crashTimes.push(Date.now())

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { TraceData, TraceLevel } from '@shared/contract'
+import type { ProcessRecorder } from '../process-registry'
 import type { RedisEndpoint } from './redis-endpoint'
 
 /** How long a managed redis-server may take to say "Ready to accept connections". */
@@ -25,6 +26,8 @@ export interface RedisProcessOptions {
   onReady: (pid: number | null) => void
   /** The server exited after it was ready, and nobody asked it to. */
   onUnexpectedExit: (code: number | null, signal: NodeJS.Signals | null) => void
+  /** Records each server it spawns (and forgets it when it exits). */
+  processes?: ProcessRecorder | undefined
 }
 
 /**
@@ -97,6 +100,11 @@ export class RedisProcess {
     this.#logTail = []
     const child = spawn(this.#opts.bin, [config], { stdio: ['ignore', 'pipe', 'pipe'] })
     this.#child = child
+    const pid = child.pid
+    if (pid !== undefined) {
+      this.#opts.processes?.record(pid, 'redis-server')
+      child.once('exit', () => this.#opts.processes?.forget(pid))
+    }
     return new Promise<void>((resolve, reject) => {
       let ready = false
       const timer = setTimeout(() => {
