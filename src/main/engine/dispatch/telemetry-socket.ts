@@ -1,5 +1,6 @@
 import { Pull } from 'zeromq'
 import type { LabEmit } from '../lab'
+import { HandshakeWatch } from './handshake-watch'
 import type { RejectLog } from './reject-log'
 import { parseTelemetry, type TelemetryMessage } from './telemetry'
 
@@ -17,11 +18,16 @@ const TELEMETRY_HANDSHAKE_TIMEOUT_MS = 3_000
  */
 export class TelemetrySocket {
   readonly #pull: Pull
+  readonly #handshakes: HandshakeWatch
   /** The bound address (the real port when bound to `:*`). */
   readonly endpoint: string | null
 
   private constructor(pull: Pull, onMessage: (msg: TelemetryMessage) => void, rejects: RejectLog) {
     this.#pull = pull
+    this.#handshakes = new HandshakeWatch(pull, {
+      timeoutMs: TELEMETRY_HANDSHAKE_TIMEOUT_MS,
+      onReject: (detail) => rejects.add('handshake', `telemetry endpoint: ${detail}`)
+    })
     this.endpoint = pull.lastEndpoint
     void (async (): Promise<void> => {
       for await (const [msg] of pull) {
@@ -78,6 +84,7 @@ export class TelemetrySocket {
   }
 
   close(): void {
+    this.#handshakes.close()
     this.#pull.close()
   }
 }
