@@ -3,10 +3,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { descendants, isAlive, waitUntilGone } from '../helpers/process-table'
+import { createEngine } from '../../src/main/engine/engine'
 import { tempDir } from '../helpers/temp-dir'
 
 const ROOT = resolve(__dirname, '..', '..')
 const CLI = join(ROOT, 'src', 'main', 'cli', 'index.ts')
+const ENGINE_MAIN = join(ROOT, 'test', 'helpers', 'dispatch-engine-main.ts')
 
 interface Recorded {
   pid: number
@@ -129,5 +131,53 @@ describe('orphans of a SIGKILLed flowlab run', () => {
     await waitUntilGone(pids, 5_000)
     expect(pids.filter(isAlive)).toEqual([])
     expect(runDirs(tmp.path)).toEqual([])
+  }, 120_000)
+
+  it('an engine SIGKILLed with a paused worker: the next engine on its data folder ends what it left', async () => {
+    const data = tempDir('flowlab-orphans-engine-')
+    cleanup.push(() => data.remove())
+    const first = spawn(process.execPath, ['--import', 'tsx', ENGINE_MAIN, data.path], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let out = ''
+    first.stdout?.on('data', (b: Buffer) => (out += b.toString()))
+    first.stderr?.on('data', (b: Buffer) => (out += b.toString()))
+    let pids: number[] = []
+    cleanup.push(() => {
+      first.kill('SIGKILL')
+      for (const pid of pids) if (isAlive(pid)) process.kill(pid, 'SIGKILL')
+    })
+    await until(`the engine's run (${out})`, () => /^ready /m.test(out) || first.exitCode !== null)
+    const ready = JSON.parse(/^ready (.*)$/m.exec(out)?.[1] ?? 'null') as {
+      redis: number
+      workers: { id: string; pid: number; state: string }[]
+    }
+    const paused = ready.workers.find((w) => w.id === 'w1')?.pid ?? 0
+    pids = [ready.redis, ...ready.workers.map((w) => w.pid)]
+    expect(state(paused)).toBe('T')
+    const exited = new Promise((r) => first.once('exit', r))
+    first.kill('SIGKILL')
+    await exited
+    expect(isAlive(paused)).toBe(true)
+    expect(isAlive(ready.redis)).toBe(true)
+
+    const events: string[] = []
+    const next = createEngine({
+      dataDir: data.path,
+      door: 'cli',
+      env: { ...process.env, REDIS_URL: '' },
+      labDefinitions: [],
+      onTrace: (e) => events.push(`${e.type}: ${e.message}`)
+    })
+    try {
+      await next.start()
+      expect(pids.filter(isAlive)).toEqual([])
+      expect(events.join('\n')).toContain(`ended worker pid ${paused} (paused)`)
+      // Its own Redis started on the same folder, with the earlier one's AOF.
+      expect(next.redis.status).toBe('up')
+    } finally {
+      await next.close()
+    }
   }, 120_000)
 })
