@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { RedisHost } from '../../src/main/engine/redis/redis-host'
-import { runJson, startRedis } from './dispatch-harness'
+import { runDispatchCommand } from '../../src/main/cli/run-command'
+import { fakeIo, runJson, startRedis } from './dispatch-harness'
 
 // Acceptance 1a–1e: real runs (`flowlab run --json` in-process) with real worker processes, a real
 // redis-server and real ZeroMQ sockets, 500 epochs each. Zero work time and short ack timeouts keep
@@ -168,5 +169,48 @@ describe('dispatch semantics (acceptance 1)', () => {
     }
     expect(report.byCause).toEqual({ 'dedup-lost-redis-restart': report.violations.length })
     expect(report.notes.join(' ')).toMatch(/without persistence/)
+  })
+
+  // Issue 13: the dispatcher fault scripted from the command line, like --redis-restart-at.
+  for (const durable of [true, false]) {
+    it(`--crash-dispatcher-at crashes and restarts the dispatcher; ${durable ? 'with --durable-dispatcher nothing is lost' : 'without, sent_msgs is lost'}`, async () => {
+      const { code, report } = await runJson(
+        [
+          '--semantics',
+          'at-least-once',
+          ...FAST,
+          '--timeout-ms',
+          '300',
+          // Dropped requests wait in sent_msgs for their timeout: the crash is sure to hold some.
+          '--drop-to-worker',
+          '0.3',
+          '--crash-dispatcher-at',
+          '100',
+          ...(durable ? ['--durable-dispatcher'] : [])
+        ],
+        redis
+      )
+      expect(report.dispatcher.crashes).toBe(1)
+      expect(report.dispatcher.durable).toBe(durable)
+      expect(report.dispatcher.state).toBe('stopped')
+      if (durable) {
+        expect(report.verdict).toBe('held')
+        expect(report.counts.zero).toBe(0)
+        expect(code).toBe(0)
+      } else {
+        expect(report.verdict).toBe('violated')
+        expect(report.counts.zero).toBeGreaterThan(0)
+        expect(Object.keys(report.byCause)).toEqual(['dispatcher-crashed'])
+        expect(code).toBe(1)
+      }
+    })
+  }
+
+  it('--crash-dispatcher-at takes a whole number of acks from 1', async () => {
+    for (const bad of ['0', '1.5', 'soon', '']) {
+      const { io, stderr } = fakeIo()
+      expect(await runDispatchCommand(['--crash-dispatcher-at', bad], io)).toBe(2)
+      expect(stderr.join('\n')).toMatch(/--crash-dispatcher-at must be a whole number from 1/)
+    }
   })
 })

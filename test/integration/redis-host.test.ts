@@ -1,3 +1,5 @@
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ErrorCode } from '@shared/contract'
 import { RedisHost } from '../../src/main/engine/redis/redis-host'
@@ -98,6 +100,34 @@ describe('RedisHost, managed', () => {
     await host.close()
     expect(isAlive(pid)).toBe(false)
     await host.close() // idempotent
+  })
+})
+
+// Issue 13: redis.conf holds the password. A file that already existed (an older version, a copy)
+// keeps its mode through writeFileSync's `mode`, so the mode is set on every write.
+describe('RedisHost redis.conf', () => {
+  it('is 0600 on every write, even when it existed with 0644', async () => {
+    const dir = tempDir()
+    const redisDir = join(dir.path, 'redis')
+    mkdirSync(redisDir, { recursive: true, mode: 0o755 })
+    const conf = join(redisDir, 'redis.conf')
+    writeFileSync(conf, 'port 1\n', { mode: 0o644 })
+    chmodSync(conf, 0o644)
+    const host = new RedisHost({ dataDir: dir.path })
+    try {
+      await host.start()
+      expect(host.status).toBe('up')
+      expect(statSync(conf).mode & 0o777).toBe(0o600)
+      expect(statSync(redisDir).mode & 0o777).toBe(0o700)
+      expect(readFileSync(conf, 'utf8')).toContain('requirepass ')
+      // A later write (persistence off) after someone opened it up again.
+      chmodSync(conf, 0o644)
+      await host.setPersistence(false)
+      expect(statSync(conf).mode & 0o777).toBe(0o600)
+    } finally {
+      await host.close()
+      dir.remove()
+    }
   })
 })
 

@@ -18,6 +18,8 @@ import { dispatchLab, dispatchLabOf, type DispatchLab } from '../engine/dispatch
 import { createEngine } from '../engine/engine'
 import type { RedisHost } from '../engine/redis/redis-host'
 import type { CliIo } from './io'
+import { REDIS_URL_ENV, urlHasPassword } from './redis-url'
+import { reapStaleRunDirs, RUN_DIR_PREFIX } from './run-dirs'
 
 /** The progress bar is redrawn this often on a terminal. */
 const PROGRESS_INTERVAL_MS = 200
@@ -45,11 +47,15 @@ const USAGE = `usage: flowlab run [options]
   --crash-at POINT        before-work | after-work | after-mark | before-reply
   --crash-every N         with --crash-at: each worker crashes on every Nth message (and restarts)
   --redis-restart-at N    restart Redis after N acks (managed Redis only)
+  --crash-dispatcher-at N crash the dispatcher after N acks, then restart it (its sent_msgs is
+                          lost unless --durable-dispatcher)
   --no-persistence        Redis without AOF (a restart forgets the dedup marks)
   --endpoint URL          public work endpoint (default ${DISPATCH_DEFAULT_ENDPOINT})
   --lab-id ID             lab id (Redis prefix flowlab:ID:); random by default
-  --redis-url URL         use this Redis (default: REDIS_URL, else a managed redis-server)
-  --durable               keep sent_msgs in Redis (durable dispatcher)
+  --redis-url URL         use this Redis (default: REDIS_URL, else a managed redis-server); put a
+                          URL with a password in REDIS_URL: a command line is public
+  --durable-dispatcher    keep sent_msgs in Redis, so a dispatcher crash loses nothing
+                          (--durable for short)
   --worker-concurrency N  requests a worker process works on at once when there is work time (default 1)
   --json                  print the report as one JSON object on stdout`
 
@@ -94,6 +100,8 @@ interface ParsedRun {
   settings: DispatchSettingsInput
   json: boolean
   redisUrl: string | undefined
+  /** Said on stderr before the run: a password on the command line. */
+  redisUrlWarning: string | null
   noPersistence: boolean
 }
 
@@ -117,11 +125,13 @@ function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedRun | 'help
       'crash-at': { type: 'string' },
       'crash-every': { type: 'string' },
       'redis-restart-at': { type: 'string' },
+      'crash-dispatcher-at': { type: 'string' },
       'no-persistence': { type: 'boolean' },
       endpoint: { type: 'string' },
       'lab-id': { type: 'string' },
       'redis-url': { type: 'string' },
       durable: { type: 'boolean' },
+      'durable-dispatcher': { type: 'boolean' },
       'worker-concurrency': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' }
@@ -150,6 +160,10 @@ function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedRun | 'help
     )
   }
   const redisUrl = values['redis-url'] ?? (env.REDIS_URL || undefined)
+  const redisUrlWarning =
+    values['redis-url'] !== undefined && urlHasPassword(values['redis-url'])
+      ? 'flowlab run: warning: --redis-url carries a password, which every user of this machine can read in the process list; set REDIS_URL in the environment instead'
+      : null
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
     throw new FlagError('--redis-url must start with redis:// or rediss://')
   }
@@ -170,10 +184,14 @@ function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedRun | 'help
     workerConcurrency: num('worker-concurrency', values['worker-concurrency'], { min: 1, max: 64 }),
     endpoint,
     labId,
-    durableDispatcher: values.durable ?? false,
+    durableDispatcher: (values.durable ?? false) || (values['durable-dispatcher'] ?? false),
     crashAt: crashAt as CrashPoint | undefined,
     crashEvery,
     redisRestartAtAcks: num('redis-restart-at', values['redis-restart-at'], { min: 1 }),
+    dispatcherCrashAtAcks: num('crash-dispatcher-at', values['crash-dispatcher-at'], {
+      min: 1,
+      max: 10_000_000
+    }),
     persistence: noPersistence ? false : undefined,
     toWorker:
       dropToWorker || duplicate || delayMs
@@ -191,7 +209,7 @@ function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedRun | 'help
   for (const key of Object.keys(settings) as (keyof DispatchSettingsInput)[]) {
     if (settings[key] === undefined) delete settings[key]
   }
-  return { settings, json: values.json ?? false, redisUrl, noPersistence }
+  return { settings, json: values.json ?? false, redisUrl, redisUrlWarning, noPersistence }
 }
 
 /**
@@ -216,7 +234,15 @@ export async function runDispatchCommand(
     return 0
   }
   const { settings, json } = parsed
-  const dataDir = mkdtempSync(join(tmpdir(), 'flowlab-run-'))
+  if (parsed.redisUrlWarning) io.stderr(parsed.redisUrlWarning)
+  const stale = reapStaleRunDirs()
+  if (stale.processes.length > 0 || stale.dirs.length > 0) {
+    const what = stale.processes.map((p) => `${p.kind} ${p.pid}${p.wasPaused ? ' (paused)' : ''}`)
+    io.stderr(
+      `flowlab run: cleaned up after an earlier run that was killed: ended ${what.length} process(es)${what.length > 0 ? ` (${what.join(', ')})` : ''}, removed ${stale.dirs.length} folder(s)`
+    )
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), RUN_DIR_PREFIX))
   const engine = createEngine({
     dataDir,
     door: 'cli',
@@ -274,7 +300,10 @@ export async function runDispatchCommand(
       say(`  redis url: ${redis.secretUrl ?? ''}`)
       if (ep.telemetry) say(`  telemetry: ${ep.telemetry} (optional)`)
       say(
-        `  e.g. /usr/bin/python3 examples/python/worker.py ${ep.endpoint} '${redis.secretUrl ?? ''}'`
+        `  e.g. ${REDIS_URL_ENV}='${redis.secretUrl ?? ''}' npm run -s flowlab -- worker --endpoint ${ep.endpoint}${ep.telemetry ? ` --telemetry ${ep.telemetry}` : ''}`
+      )
+      say(
+        `  or   /usr/bin/python3 examples/python/worker.py ${ep.endpoint} '${redis.secretUrl ?? ''}'`
       )
     }
     await opts.onLab?.(dispatch)
@@ -336,6 +365,10 @@ function summary(r: DispatchReport): string[] {
     ['malformed frames rejected', link.rejected.total]
   ].filter(([, n]) => (n as number) > 0)
   if (faults.length > 0) lines.push(`Faults: ${faults.map(([k, n]) => `${n} ${k}`).join(', ')}`)
+  const reasons = Object.entries(link.rejected.byReason)
+  if (reasons.length > 0) {
+    lines.push(`Rejected by reason: ${reasons.map(([reason, n]) => `${n} ${reason}`).join(', ')}`)
+  }
   if (r.violations.length > 0) {
     lines.push(`Violations: ${r.violations.length}`)
     for (const [cause, n] of Object.entries(r.byCause)) {

@@ -7,12 +7,16 @@ import {
 } from '@shared/contract/labs/dispatch'
 import { WorkerRuntime } from '../engine/dispatch/worker-runtime'
 import type { CliIo } from './io'
+import { chooseRedisUrl, REDIS_URL_ENV, type RedisUrlChoice } from './redis-url'
 
 const USAGE = `usage: flowlab worker [options]
   A Dispatch lab worker started by hand: a REP socket on the lab's work endpoint, running the
   seed's check → work → mark in the mode each request names (docs/PROTOCOL.md).
   --endpoint URL      work endpoint to connect to (default ${DISPATCH_DEFAULT_ENDPOINT})
-  --redis-url URL     the lab's Redis, with password (default: REDIS_URL)
+  --redis-url-file F  read the lab's Redis URL (with its password) from file F, mode 600
+  --redis-url URL     the lab's Redis without a password (one with a password works, with a
+                      warning: anyone on this machine can read a command line)
+                      default: the FLOWLAB_REDIS_URL environment variable, then REDIS_URL
   --id ID             worker id shown in replies and marks (default ext-<pid>)
   --lab-id ID         accept requests of this lab only
   --work-ms MS        extra work time per message (default 0)
@@ -35,6 +39,7 @@ export async function runWorkerCommand(argv: string[], io: CliIo): Promise<numbe
       options: {
         endpoint: { type: 'string' },
         'redis-url': { type: 'string' },
+        'redis-url-file': { type: 'string' },
         id: { type: 'string' },
         'lab-id': { type: 'string' },
         'work-ms': { type: 'string' },
@@ -62,12 +67,23 @@ export async function runWorkerCommand(argv: string[], io: CliIo): Promise<numbe
   const endpoint = str('endpoint') ?? DISPATCH_DEFAULT_ENDPOINT
   if (!/^(tcp:\/\/[^\s:]+:\d{1,5}|ipc:\/\/\S+)$/.test(endpoint))
     return fail(`--endpoint must look like tcp://HOST:PORT (got ${endpoint})`)
-  const redisUrl = str('redis-url') ?? (io.env.REDIS_URL || undefined)
+  let choice: RedisUrlChoice
+  try {
+    choice = chooseRedisUrl(
+      { url: str('redis-url'), file: str('redis-url-file') },
+      io.env,
+      'flowlab worker'
+    )
+  } catch (err) {
+    return fail((err as Error).message)
+  }
+  const redisUrl = choice.url
   if (!redisUrl || !/^rediss?:\/\//.test(redisUrl)) {
     return fail(
-      '--redis-url redis://:PASSWORD@HOST:PORT is required (flowlab run --workers 0 prints it)'
+      `the lab's Redis URL is required: ${REDIS_URL_ENV}=redis://:PASSWORD@HOST:PORT in the environment, or --redis-url-file (flowlab run --workers 0 prints the URL)`
     )
   }
+  if (choice.warning) io.stderr(choice.warning)
   const labId = str('lab-id')
   if (labId !== undefined && !LAB_ID_PATTERN.test(labId))
     return fail(`--lab-id has characters other than letters, digits, _ and -`)

@@ -25,6 +25,7 @@ import {
 import { FrameStream } from './frame-stream'
 import type { Lab, LabDefinition, LabHost } from './lab'
 import { LAB_DEFINITIONS } from './labs'
+import { ProcessRegistry } from './process-registry'
 import { RedisHost } from './redis/redis-host'
 import { redisProblems } from './redis/redis-problems'
 import { TraceLog } from './trace/trace-log'
@@ -117,6 +118,8 @@ class FlowlabEngine implements Engine {
   readonly #contracts: Record<string, LabContract> = {}
   readonly #config: EngineConfig
   readonly #trace = new TraceLog()
+  /** Every process the engine starts (workers, redis-server), in `<dataDir>/processes/`. */
+  readonly #processes: ProcessRegistry
   readonly #streams = new Set<FrameStream>()
   readonly #startedAt = Date.now()
   #tick = 0
@@ -131,12 +134,14 @@ class FlowlabEngine implements Engine {
 
   constructor(config: EngineConfig) {
     this.#config = config
+    this.#processes = new ProcessRegistry(join(config.dataDir, 'processes'))
     this.redis =
       config.sharedRedis ??
       new RedisHost({
         dataDir: config.dataDir,
         url: config.redisUrl,
         env: config.env ?? process.env,
+        processes: this.#processes,
         ...(config.redisPersistence === undefined ? {} : { persistence: config.redisPersistence }),
         onTrace: (type, level, message, data) =>
           this.#emit(TraceSource.Redis, type, level, message, data)
@@ -155,7 +160,8 @@ class FlowlabEngine implements Engine {
           this.#emit(definition.id as TraceSource, type, level, message, data),
         dataDir: join(config.dataDir, 'labs', definition.id),
         now: Date.now,
-        settings: config.labs?.[definition.id] ?? {}
+        settings: config.labs?.[definition.id] ?? {},
+        processes: this.#processes
       })
       this.#labs.set(definition.id, lab)
     }
@@ -163,6 +169,27 @@ class FlowlabEngine implements Engine {
 
   lab(id: string): Lab | undefined {
     return this.#labs.get(id)
+  }
+
+  /** Ends what an engine killed earlier (SIGKILL, power loss) left running from this data folder. */
+  #reapEarlier(): void {
+    let reaped
+    try {
+      reaped = this.#processes.start()
+    } catch (err) {
+      const message = `cannot keep the process registry: ${(err as Error).message}`
+      this.#emit(TraceSource.Engine, 'registry-error', 'warn', message)
+      return
+    }
+    for (const p of reaped) {
+      this.#emit(
+        TraceSource.Engine,
+        'orphan-reaped',
+        'warn',
+        `ended ${p.kind} pid ${p.pid}${p.wasPaused ? ' (paused)' : ''} left by engine pid ${p.owner}`,
+        { pid: p.pid, kind: p.kind, owner: p.owner, paused: p.wasPaused }
+      )
+    }
   }
 
   async start(): Promise<void> {
@@ -174,6 +201,7 @@ class FlowlabEngine implements Engine {
       this.#config.snapshotIntervalMs ?? SNAPSHOT_INTERVAL_MS
     )
     this.#timer.unref()
+    this.#reapEarlier()
     if (!this.#config.sharedRedis) await this.redis.start()
     for (const lab of this.#labs.values()) await lab.start()
     this.#emit(TraceSource.Engine, 'started', 'info', 'engine started')
@@ -191,7 +219,8 @@ class FlowlabEngine implements Engine {
       for (const lab of [...this.#labs.values()].reverse()) {
         await lab.close().catch(() => undefined)
       }
-      if (!this.#config.sharedRedis) await this.redis.close()
+      if (!this.#config.sharedRedis) await this.redis.close().catch(() => undefined)
+      this.#processes.close()
     })()
     return this.#closing
   }

@@ -1,4 +1,5 @@
 import type { LabContract, Problem, TraceData, TraceLevel } from '@shared/contract'
+import type { ProcessRecorder } from './process-registry'
 import type { RedisHost } from './redis/redis-host'
 
 /**
@@ -23,6 +24,8 @@ export interface LabContext {
   now(): number
   /** The engine's per-lab settings (EngineConfig.labs[<lab id>]), unparsed; the lab owns its shape. */
   settings: Readonly<Record<string, unknown>>
+  /** Records every process the lab starts, so the next start can end what a killed engine left. */
+  processes: ProcessRecorder
 }
 
 /** A Redis fault the engine offers to the labs before it applies the fault itself. */

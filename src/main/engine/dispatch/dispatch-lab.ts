@@ -15,6 +15,7 @@ import {
   type DispatchWorkerAction
 } from '@shared/contract/labs/dispatch'
 import type { Lab, LabEmit, RedisFault } from '../lab'
+import type { ProcessRecorder } from '../process-registry'
 import type { RedisHost } from '../redis/redis-host'
 import { DispatchRun } from './dispatch-run'
 import { dispatchKeys } from './keys'
@@ -35,6 +36,8 @@ export interface DispatchLabOptions {
   emit: DispatchEmit
   /** Bind a ZeroMQ PULL for telemetry from hand-started workers (`flowlab worker --telemetry`). */
   telemetryEndpoint?: string
+  /** Records the worker processes (the engine's registry); none when the lab runs alone. */
+  processes?: ProcessRecorder
 }
 
 /**
@@ -50,6 +53,7 @@ export class DispatchLab implements Lab<DispatchInfo, DispatchCommand> {
   readonly #redis: RedisHost
   readonly #emit: DispatchEmit
   readonly #telemetryBind: string | undefined
+  readonly #processes: ProcessRecorder | undefined
   readonly #rejects: RejectLog
   /** The lab's own status (idle, starting, stopped, error); null while the run's phase is it. */
   #own: DispatchStatus | null = 'idle'
@@ -64,6 +68,7 @@ export class DispatchLab implements Lab<DispatchInfo, DispatchCommand> {
     this.#redis = opts.redis
     this.#emit = opts.emit
     this.#telemetryBind = opts.telemetryEndpoint
+    this.#processes = opts.processes
     this.#rejects = new RejectLog(opts.emit)
   }
 
@@ -245,6 +250,7 @@ export class DispatchLab implements Lab<DispatchInfo, DispatchCommand> {
       emit: this.#emit,
       rejects: this.#rejects,
       telemetryBind: this.#telemetryBind,
+      processes: this.#processes,
       dedupFrom: this.#page.dedupFrom
     }
     let run: DispatchRun

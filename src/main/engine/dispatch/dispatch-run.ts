@@ -14,6 +14,7 @@ import {
   type DispatchWorkerInfo
 } from '@shared/contract/labs/dispatch'
 import type { LabEmit } from '../lab'
+import type { ProcessRecorder } from '../process-registry'
 import type { RedisHost } from '../redis/redis-host'
 import { check, type CheckContext, type CheckResult } from './checker'
 import { Dispatcher } from './dispatcher'
@@ -39,6 +40,11 @@ const DEDUP_REFRESH_MS = 500
 const LIVE_CHECK_MAX_AGE_MS = 250
 /** Worker crash instants kept for the checker. */
 const CRASH_TIMES_MAX = 10_000
+/**
+ * A scripted dispatcher crash (`dispatcherCrashAtAcks`) stays down this long before its restart,
+ * in ms: long enough for replies in flight to reach the dead socket and be lost, as in a real crash.
+ */
+const SCRIPTED_DISPATCHER_DOWN_MS = 100
 
 /** A run's phase; the lab adds `idle`, `stopped` and `error` around it. */
 export type RunStatus = Extract<DispatchStatus, 'starting' | 'running' | 'settling' | 'done'>
@@ -56,6 +62,8 @@ export interface DispatchRunOptions {
   telemetryBind: string | undefined
   /** First epoch of the dedup page the UI shows. */
   dedupFrom: number
+  /** Records the run's worker processes. */
+  processes: ProcessRecorder | undefined
 }
 
 /** What `open()` prepared (the started link, the bound telemetry socket) for the constructor. */
@@ -103,6 +111,7 @@ export class DispatchRun {
   #liveCheck: { at: number; result: CheckResult } | null = null
   #closed = false
   #teardown: Promise<void> | null = null
+  #dispatcherCrashScripted = false
 
   /**
    * Binds the FaultLink on the public endpoint and the telemetry PULL. The lab has cleaned what an
@@ -160,6 +169,7 @@ export class DispatchRun {
       endpoint: settings.endpoint,
       redisUrl: opts.redis.secretUrl ?? '',
       labId: this.labId,
+      processes: opts.processes,
       onBatch: (batch) => this.#telemetry.onBatch(batch),
       onCrash: (_id, epoch) => {
         if (this.#crashTimes.length < CRASH_TIMES_MAX) this.#crashTimes.push(Date.now())
@@ -424,6 +434,33 @@ export class DispatchRun {
     this.#lastAckAt = Date.now()
     this.#series.ack(latency)
     this.#faults.afterAck()
+    const at = this.settings.dispatcherCrashAtAcks
+    if (at && !this.#dispatcherCrashScripted && this.#ledger.acked >= at) {
+      this.#dispatcherCrashScripted = true
+      // Not from inside the receive loop that delivers this ack: the crash closes its socket.
+      setImmediate(() => void this.#scriptedDispatcherCrash(at))
+    }
+  }
+
+  /** `dispatcherCrashAtAcks`: the dispatcher-crash fault, then dispatcher-restart. */
+  async #scriptedDispatcherCrash(acks: number): Promise<void> {
+    if (this.#closed || this.#finishing || this.#dispatcher.state !== 'running') return
+    this.#o.emit('dispatcher-crash-scripted', 'warn', `crashing the dispatcher after ${acks} acks`, {
+      acks
+    })
+    this.#dispatcher.crash()
+    await new Promise((resolve) => setTimeout(resolve, SCRIPTED_DISPATCHER_DOWN_MS))
+    // A run that ended meanwhile stays as it is; restart() refuses one restarted by hand.
+    if (this.#closed || this.#finishing) return
+    try {
+      await this.#dispatcher.restart()
+    } catch (err) {
+      this.#o.emit(
+        'dispatcher-restart-failed',
+        'error',
+        `dispatcher restart failed: ${(err as Error).message}`
+      )
+    }
   }
 
   /** Managed workers first, then the hand-started ones, DISPATCH_WORKERS_MAX in all. */

@@ -169,7 +169,11 @@ export class Dispatcher {
       for (const [field, value] of Object.entries(saved)) {
         const epoch = Number(field)
         const [attempt, sentAt] = value.split(':').map(Number)
-        if (!this.#ledger.has(epoch) || this.#ledger.state[epoch] !== EpochState.Sent) continue
+        // A batch is written here before it is sent, so a crash between the two leaves entries
+        // still Queued in the ledger: they are in sent_msgs all the same, as after a real crash.
+        const state = this.#ledger.state[epoch]
+        if (!this.#ledger.has(epoch) || state === EpochState.Acked || state === EpochState.GivenUp)
+          continue
         const at = sentAt ?? 0
         entries.push([
           epoch,
@@ -348,26 +352,36 @@ export class Dispatcher {
   /** The receiver loop. */
   async #receive(socket: Dealer): Promise<void> {
     for await (const frames of socket) {
-      // A batch from the FaultLink: [empty, body1, body2, …].
-      if (frames.length < 2 || (frames[0] as Buffer).length !== 0) {
-        this.#o.onReject('frame-count', `reply batch with ${frames.length} frames`)
-        continue
-      }
-      for (let i = 1; i < frames.length; i++) {
-        const parsed = parseReply(frames[i] as Buffer, this.#o.labId)
-        if (!parsed.ok) {
-          this.#o.onReject(parsed.reason, parsed.detail)
-          continue
-        }
-        const { epoch, status, worker } = parsed.value
-        if (!this.#ledger.has(epoch)) {
-          this.#o.onReject('unknown-epoch', `reply for epoch ${epoch}, which this run never sent`)
-          continue
-        }
-        this.#onReply(epoch, status, worker)
+      try {
+        this.#receiveBatch(frames)
+      } catch (err) {
+        // One batch that cannot be handled must not end the loop (and with it the run).
+        this.#o.onReject('unreadable', `reply batch: ${(err as Error).message}`)
       }
       this.#pump()
       this.#checkSettled()
+    }
+  }
+
+  /** A batch from the FaultLink: [empty, body1, body2, …]. */
+  #receiveBatch(frames: Buffer[]): void {
+    if (frames.length < 2 || (frames[0] as Buffer).length !== 0) {
+      this.#o.onReject('frame-count', `reply batch with ${frames.length} frames`)
+      return
+    }
+    for (let i = 1; i < frames.length; i++) {
+      // parseReply rejects a body over WORK_FRAME_MAX_BYTES before it becomes a string.
+      const parsed = parseReply(frames[i] as Buffer, this.#o.labId)
+      if (!parsed.ok) {
+        this.#o.onReject(parsed.reason, parsed.detail)
+        continue
+      }
+      const { epoch, status, worker } = parsed.value
+      if (!this.#ledger.has(epoch)) {
+        this.#o.onReject('unknown-epoch', `reply for epoch ${epoch}, which this run never sent`)
+        continue
+      }
+      this.#onReply(epoch, status, worker)
     }
   }
 

@@ -1,7 +1,14 @@
 import { Dealer, Router } from 'zeromq'
 import type { LinkDirection, LinkDirectionInfo, LinkRule } from '@shared/contract/labs/dispatch'
-import { peekEpoch, type RejectReason } from './protocol'
+import {
+  oversizeFrame,
+  peekEpoch,
+  WORK_HANDSHAKE_TIMEOUT_MS,
+  WORK_SOCKET_MAX_BYTES,
+  type RejectReason
+} from './protocol'
 import { SendQueue } from '../zmq/send-queue'
+import { HandshakeWatch } from './handshake-watch'
 
 /** Fault trace events are summarised per direction at most this often (the trace cannot flood). */
 export const LINK_TRACE_INTERVAL_MS = 100
@@ -85,10 +92,13 @@ export class FaultLink {
     sendHighWaterMark: LINK_HWM,
     receiveHighWaterMark: LINK_HWM
   })
+  /** The public side: every peer on it is untrusted, so frames and handshakes are bounded. */
   readonly #back = new Dealer({
     linger: 0,
     sendHighWaterMark: LINK_HWM,
-    receiveHighWaterMark: LINK_HWM
+    receiveHighWaterMark: LINK_HWM,
+    maxMessageSize: WORK_SOCKET_MAX_BYTES,
+    handshakeInterval: WORK_HANDSHAKE_TIMEOUT_MS
   })
   readonly #toFront: SendQueue
   readonly #toBack: SendQueue
@@ -102,7 +112,7 @@ export class FaultLink {
   /** Replies waiting for the next batch, per dispatcher routing id. */
   readonly #replyBatches = new Map<string, Buffer[]>()
   #replyFlushScheduled = false
-  #peers = 0
+  #handshakes: HandshakeWatch | null = null
   #peerWaiters: (() => void)[] = []
   #traceTimer: NodeJS.Timeout | null = null
   #started = false
@@ -120,22 +130,20 @@ export class FaultLink {
   async start(): Promise<void> {
     if (this.#started) throw new Error('FaultLink already started')
     this.#started = true
-    this.#back.events.on('accept', () => {
-      this.#peers++
-      for (const w of this.#peerWaiters.splice(0)) w()
+    // A peer counts once it speaks ZMTP: a plain-text connection is accepted by TCP too, but it
+    // must neither start the dispatcher nor count as a worker.
+    this.#handshakes = new HandshakeWatch(this.#back, {
+      timeoutMs: WORK_HANDSHAKE_TIMEOUT_MS,
+      onReject: (detail) => this.#opts.onReject('handshake', detail),
+      onPeers: (peers) => {
+        if (peers > 0) for (const w of this.#peerWaiters.splice(0)) w()
+      }
     })
-    this.#back.events.on('disconnect', () => {
-      this.#peers = Math.max(0, this.#peers - 1)
-    })
-    for (const type of ['handshake:error:protocol', 'handshake:error:other'] as const) {
-      this.#back.events.on(type, (e) =>
-        this.#opts.onReject('handshake', `${e.address}: ${e.error.message}`)
-      )
-    }
     await this.#front.bind(this.#opts.frontend)
     try {
       await this.#back.bind(this.#opts.endpoint)
     } catch (err) {
+      this.#handshakes.close()
       this.#front.close()
       this.#back.close()
       const e = err as Error & { code?: string }
@@ -159,12 +167,12 @@ export class FaultLink {
 
   /** Peers (workers or others) currently connected to the public endpoint. */
   get peers(): number {
-    return this.#peers
+    return this.#handshakes?.peers ?? 0
   }
 
   /** Resolves once at least one peer is connected to the public endpoint. */
   waitForPeer(): Promise<void> {
-    if (this.#peers > 0 || this.#closing) return Promise.resolve()
+    if (this.peers > 0 || this.#closing) return Promise.resolve()
     return new Promise((resolve) => this.#peerWaiters.push(resolve))
   }
 
@@ -234,6 +242,7 @@ export class FaultLink {
       for (const t of this.#timers) clearTimeout(t)
       this.#timers.clear()
       for (const w of this.#peerWaiters.splice(0)) w()
+      this.#handshakes?.close()
       this.#toFront.close()
       this.#toBack.close()
       this.#front.close()
@@ -256,12 +265,18 @@ export class FaultLink {
   async #frontLoop(): Promise<void> {
     const toBack = (frames: Buffer[]): void => void this.#toBack.push(frames)
     for await (const frames of this.#front) {
-      const id = frames[0]
-      const empty = frames[1]
-      if (!id || !empty) continue
-      if (this.#dispatchers.size < 64) this.#dispatchers.add(id.toString('latin1'))
-      for (let i = 2; i + 1 < frames.length; i += 2) {
-        this.#route('to-worker', [id, empty, frames[i] as Buffer, frames[i + 1] as Buffer], toBack)
+      try {
+        const id = frames[0]
+        const empty = frames[1]
+        if (!id || !empty) continue
+        if (this.#dispatchers.size < 64) this.#dispatchers.add(id.toString('latin1'))
+        for (let i = 2; i + 1 < frames.length; i += 2) {
+          const request = [id, empty, frames[i] as Buffer, frames[i + 1] as Buffer]
+          this.#route('to-worker', request, toBack)
+        }
+      } catch (err) {
+        // One message that cannot be handled must not end the loop (and with it the run).
+        this.#opts.onReject('unreadable', `request batch: ${(err as Error).message}`)
       }
       if (this.#toBack.length >= LINK_SEND_QUEUE_MAX) await this.#toBack.room()
     }
@@ -270,23 +285,38 @@ export class FaultLink {
   /** Workers → dispatcher: validate the envelope, then route by the dispatcher id. */
   async #backLoop(): Promise<void> {
     for await (const frames of this.#back) {
-      if (frames.length !== 3) {
-        this.#opts.onReject(
-          'frame-count',
-          `reply with ${frames.length} frames (expected 3 with the envelope)`
-        )
-        continue
+      try {
+        this.#fromWorker(frames)
+      } catch (err) {
+        // One message that cannot be handled must not end the loop (and with it the run).
+        this.#opts.onReject('unreadable', `reply: ${(err as Error).message}`)
       }
-      if (
-        (frames[1] as Buffer).length !== 0 ||
-        !this.#dispatchers.has((frames[0] as Buffer).toString('latin1'))
-      ) {
-        this.#opts.onReject('envelope', 'reply without a valid REP envelope')
-        continue
-      }
-      this.#route('to-dispatcher', frames, this.#toDispatcher)
       if (this.#toFront.length >= LINK_SEND_QUEUE_MAX) await this.#toFront.room()
     }
+  }
+
+  /** One message from the public endpoint: checked by size and envelope, then routed. */
+  #fromWorker(frames: Buffer[]): void {
+    if (frames.length !== 3) {
+      this.#opts.onReject(
+        'frame-count',
+        `reply with ${frames.length} frames (expected 3 with the envelope)`
+      )
+      return
+    }
+    const oversize = oversizeFrame(frames)
+    if (oversize) {
+      this.#opts.onReject('oversize', oversize)
+      return
+    }
+    if (
+      (frames[1] as Buffer).length !== 0 ||
+      !this.#dispatchers.has((frames[0] as Buffer).toString('latin1'))
+    ) {
+      this.#opts.onReject('envelope', 'reply without a valid REP envelope')
+      return
+    }
+    this.#route('to-dispatcher', frames, this.#toDispatcher)
   }
 
   /** Adds a reply `[id, empty, body]` to its dispatcher's next batch. */

@@ -19,6 +19,7 @@ export const dispatchLab: LabDefinition<DispatchInfo, DispatchCommand> = {
     return new DispatchLab({
       redis: context.redis,
       emit: context.emit,
+      processes: context.processes,
       ...(typeof telemetry === 'string' ? { telemetryEndpoint: telemetry } : {})
     })
   }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { encodeHeader, encodeReply, parseReply, parseRequest, peekEpoch } from './protocol'
+import {
+  encodeHeader,
+  encodeReply,
+  parseReply,
+  parseRequest,
+  peekEpoch,
+  WORK_FRAME_MAX_BYTES,
+  WORKER_ID_MAX_CHARS
+} from './protocol'
 
 const buf = (s: string): Buffer => Buffer.from(s)
 
@@ -102,5 +110,22 @@ describe('wire protocol v1', () => {
     expect(
       parseReply(buf('{"v":1,"epoch":1,"worker":"w","status":"done"}trailing'), 'lab')
     ).toMatchObject({ ok: false, reason: 'bad-json' })
+  })
+
+  it('holds replies and requests to the documented limits on the fast path too', () => {
+    const longest = 'w'.repeat(WORKER_ID_MAX_CHARS)
+    expect(parseReply(buf(encodeReply(1, longest, 'done')), 'lab')).toMatchObject({ ok: true })
+    for (const id of ['w'.repeat(WORKER_ID_MAX_CHARS + 1), 'w'.repeat(60_000)]) {
+      // encodeReply writes exactly the shape the fast path reads.
+      expect(parseReply(buf(encodeReply(1, id, 'done')), 'lab')).toMatchObject({
+        ok: false,
+        reason: 'worker-id'
+      })
+    }
+    const huge = buf(encodeReply(1, 'w1', 'failed', 'e'.repeat(WORK_FRAME_MAX_BYTES)))
+    expect(parseReply(huge, 'lab')).toMatchObject({ ok: false, reason: 'oversize' })
+    const header = buf(encodeHeader('lab-1', 1, 1, 'at-most-once', 0))
+    const work = Buffer.alloc(WORK_FRAME_MAX_BYTES + 1, ' ')
+    expect(parseRequest([header, work])).toMatchObject({ ok: false, reason: 'oversize' })
   })
 })

@@ -13,6 +13,28 @@ import { SEMANTICS } from '../../../shared/contract/labs/dispatch'
 
 export const PROTOCOL_VERSION = 1
 
+/**
+ * Largest frame the lab reads from a peer on the public work endpoint, in bytes. Every frame of
+ * protocol v1 is a small JSON object (a header or a reply is well under 1 KiB), so a larger one is
+ * rejected unread as `oversize` before anything turns it into a string.
+ */
+export const WORK_FRAME_MAX_BYTES = 65_536
+/**
+ * libzmq's `maxMessageSize` on every socket a foreign peer can reach, in bytes: a peer that
+ * announces a larger frame is disconnected before the frame is read, so no frame can cost the
+ * engine more than this much memory. Above WORK_FRAME_MAX_BYTES so that a frame just over the
+ * protocol's limit is still counted (by reason) rather than only dropped with its connection.
+ */
+export const WORK_SOCKET_MAX_BYTES = 262_144
+/**
+ * A peer that has not finished the ZMTP handshake this long after connecting (plain text, a port
+ * scanner, an HTTP client) is disconnected and counted as a `handshake` reject, in ms (libzmq's
+ * default is 30 s).
+ */
+export const WORK_HANDSHAKE_TIMEOUT_MS = 3_000
+/** Length of a worker id in a reply, in characters (shown in the UI, stored in dedup marks). */
+export const WORKER_ID_MAX_CHARS = 128
+
 /** Frames of a request after the REP envelope: header, workload. */
 export const RequestFrame = { Header: 0, Workload: 1, Count: 2 } as const
 /** Frames of a reply after the REP envelope. */
@@ -45,7 +67,26 @@ export interface Reply {
 
 /** Why a frame set was rejected; counted per reason and shown in the UI. */
 export type RejectReason =
-  'frame-count' | 'envelope' | 'bad-json' | 'version' | 'lab' | 'shape' | 'unknown-epoch'
+  | 'frame-count'
+  | 'envelope'
+  | 'bad-json'
+  | 'version'
+  | 'lab'
+  | 'shape'
+  | 'worker-id'
+  | 'unknown-epoch'
+  | 'oversize'
+  | 'unreadable'
+
+/** The first frame over WORK_FRAME_MAX_BYTES, as a reject detail; null when every one fits. */
+export function oversizeFrame(frames: Buffer[]): string | null {
+  for (const frame of frames) {
+    if (frame.length > WORK_FRAME_MAX_BYTES) {
+      return `frame of ${frame.length} bytes (at most ${WORK_FRAME_MAX_BYTES})`
+    }
+  }
+  return null
+}
 
 /**
  * Builds the header by concatenation: the dispatcher sends one per message, and this is several
@@ -95,6 +136,8 @@ export function parseRequest(
   if (frames.length !== RequestFrame.Count) {
     return { ok: false, reason: 'frame-count', detail: `expected 2 frames, got ${frames.length}` }
   }
+  const oversize = oversizeFrame(frames)
+  if (oversize) return { ok: false, reason: 'oversize', detail: oversize }
   const headerFrame = frames[RequestFrame.Header] as Buffer
   const workloadFrame = frames[RequestFrame.Workload] as Buffer
   const fast = parseHeaderFast(headerFrame)
@@ -197,6 +240,9 @@ export function parseReply(
   body: Buffer,
   lab: string
 ): Parsed<{ epoch: number; worker: string; status: ReplyStatus }> {
+  if (body.length > WORK_FRAME_MAX_BYTES) {
+    return { ok: false, reason: 'oversize', detail: `reply of ${body.length} bytes` }
+  }
   const text = body.toString('utf8')
   if (text.startsWith(REPLY_PREFIX)) {
     let i = REPLY_PREFIX.length
@@ -213,6 +259,7 @@ export function parseReply(
       const end = text.indexOf('"', start)
       if (
         end > start &&
+        end - start <= WORKER_ID_MAX_CHARS &&
         text.charCodeAt(end - 1) !== 92 &&
         text.startsWith(',"status":"', end + 1)
       ) {
@@ -244,11 +291,17 @@ export function parseReply(
     return { ok: false, reason: 'lab', detail: `wrong lab ${String(value.lab)}` }
   }
   const { epoch, worker, status } = value
+  if (typeof worker === 'string' && worker.length > WORKER_ID_MAX_CHARS) {
+    return {
+      ok: false,
+      reason: 'worker-id',
+      detail: `worker id of ${worker.length} characters (1 to ${WORKER_ID_MAX_CHARS})`
+    }
+  }
   if (
     !Number.isSafeInteger(epoch) ||
     typeof worker !== 'string' ||
     worker.length === 0 ||
-    worker.length > 128 ||
     (status !== 'done' && status !== 'duplicate' && status !== 'failed')
   ) {
     return { ok: false, reason: 'shape', detail: 'reply fields missing or of the wrong type' }

@@ -1,7 +1,16 @@
 import { Pull } from 'zeromq'
 import type { LabEmit } from '../lab'
+import { HandshakeWatch } from './handshake-watch'
 import type { RejectLog } from './reject-log'
 import { parseTelemetry, type TelemetryMessage } from './telemetry'
+
+/**
+ * Largest telemetry frame read, in bytes: a full batch (TELEMETRY_BATCH_MAX_RECORDS records of six
+ * numbers) is under 64 KiB; libzmq disconnects a peer announcing a larger frame before reading it.
+ */
+export const TELEMETRY_FRAME_MAX_BYTES = 262_144
+/** A telemetry peer that does not complete the ZMTP handshake within this is dropped, in ms. */
+const TELEMETRY_HANDSHAKE_TIMEOUT_MS = 3_000
 
 /**
  * The ZeroMQ PULL that hand-started workers (`flowlab worker --telemetry …`) push their telemetry
@@ -9,11 +18,16 @@ import { parseTelemetry, type TelemetryMessage } from './telemetry'
  */
 export class TelemetrySocket {
   readonly #pull: Pull
+  readonly #handshakes: HandshakeWatch
   /** The bound address (the real port when bound to `:*`). */
   readonly endpoint: string | null
 
   private constructor(pull: Pull, onMessage: (msg: TelemetryMessage) => void, rejects: RejectLog) {
     this.#pull = pull
+    this.#handshakes = new HandshakeWatch(pull, {
+      timeoutMs: TELEMETRY_HANDSHAKE_TIMEOUT_MS,
+      onReject: (detail) => rejects.add('handshake', `telemetry endpoint: ${detail}`)
+    })
     this.endpoint = pull.lastEndpoint
     void (async (): Promise<void> => {
       for await (const [msg] of pull) {
@@ -29,7 +43,12 @@ export class TelemetrySocket {
           rejects.add('telemetry', 'telemetry message of the wrong shape')
           continue
         }
-        onMessage(parsed)
+        try {
+          onMessage(parsed)
+        } catch (err) {
+          // One message that cannot be handled must not end the loop.
+          rejects.add('telemetry', `telemetry message: ${(err as Error).message}`)
+        }
       }
     })().catch(() => undefined)
   }
@@ -44,7 +63,12 @@ export class TelemetrySocket {
     rejects: RejectLog,
     emit: LabEmit
   ): Promise<TelemetrySocket | null> {
-    const pull = new Pull({ linger: 0, receiveHighWaterMark: 1_000 })
+    const pull = new Pull({
+      linger: 0,
+      receiveHighWaterMark: 1_000,
+      maxMessageSize: TELEMETRY_FRAME_MAX_BYTES,
+      handshakeInterval: TELEMETRY_HANDSHAKE_TIMEOUT_MS
+    })
     try {
       await pull.bind(endpoint)
     } catch (err) {
@@ -60,6 +84,7 @@ export class TelemetrySocket {
   }
 
   close(): void {
+    this.#handshakes.close()
     this.#pull.close()
   }
 }

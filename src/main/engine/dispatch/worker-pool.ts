@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { CrashPoint, DispatchWorkerInfo, WorkerState } from '@shared/contract/labs/dispatch'
+import type { ProcessRecorder } from '../process-registry'
 import { parseTelemetry, type TelemetryBatch, type WorkerControl } from './telemetry'
 import type { WorkerConfig } from './worker-runtime'
 
@@ -25,6 +26,8 @@ export interface WorkerPoolOptions {
   endpoint: string
   redisUrl: string
   labId: string
+  /** Records every worker process (and forgets it when it exits). */
+  processes?: ProcessRecorder | undefined
   /** Batches from every worker, after the pool updated its own counters. */
   onBatch(batch: TelemetryBatch): void
   /** A worker process died without being asked to; `epoch` is what it was working on, if known. */
@@ -285,6 +288,11 @@ export class WorkerPool {
       serialization: 'json'
     })
     w.child = child
+    const pid = child.pid
+    if (pid !== undefined) {
+      this.#opts.processes?.record(pid, 'worker')
+      child.once('exit', () => this.#opts.processes?.forget(pid))
+    }
     w.state = 'starting'
     w.epoch = null
     w.expectedExit = false

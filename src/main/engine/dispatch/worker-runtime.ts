@@ -15,7 +15,13 @@
  */
 import { Dealer } from 'zeromq'
 import type { CrashPoint } from '../../../shared/contract/labs/dispatch'
-import { encodeReply, parseRequest, peekEpoch } from './protocol'
+import {
+  encodeReply,
+  parseRequest,
+  peekEpoch,
+  WORK_HANDSHAKE_TIMEOUT_MS,
+  WORK_SOCKET_MAX_BYTES
+} from './protocol'
 import { Outcome, preciseNow, type WorkerControl } from './telemetry'
 import { WorkerCrash } from './worker-crash'
 import { delimiterIndex, type Delivery, type Frames, type Job } from './worker-job'
@@ -78,7 +84,10 @@ export class WorkerRuntime {
       linger: WORKER_LINGER_MS,
       receiveHighWaterMark: WORKER_RECEIVE_HWM,
       // Replies of a whole burst are queued at once.
-      sendHighWaterMark: WORKER_RECEIVE_HWM
+      sendHighWaterMark: WORKER_RECEIVE_HWM,
+      // Whoever is bound on the endpoint is untrusted too: no frame may cost more than this.
+      maxMessageSize: WORK_SOCKET_MAX_BYTES,
+      handshakeInterval: WORK_HANDSHAKE_TIMEOUT_MS
     })
     this.#redis = createWorkerRedis(cfg.redisUrl, cfg.id)
     this.#telemetry = new WorkerTelemetry(cfg)
@@ -125,8 +134,16 @@ export class WorkerRuntime {
           ? Math.max(1, Math.min(64, this.#cfg.concurrency ?? 1))
           : WORKER_BURST_MAX
       const burst = [first]
-      while (burst.length < max && sock.readable) burst.push(await sock.receive())
-      await this.#handleBurst(burst)
+      try {
+        while (burst.length < max && sock.readable) burst.push(await sock.receive())
+        await this.#handleBurst(burst)
+      } catch (err) {
+        if (sock.closed) return
+        // One burst that cannot be handled must not end the loop; its requests time out and are
+        // re-sent, which is what a lost reply means to the lab.
+        this.#telemetry.reject()
+        process.stderr.write(`flowlab worker ${this.#cfg.id}: ${(err as Error).message}\n`)
+      }
     }
   }
 

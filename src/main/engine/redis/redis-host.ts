@@ -15,6 +15,7 @@ import { parseRedisUrl, redactUrl, type RedisEndpoint } from './redis-endpoint'
 import { RedisProcess, REDIS_READY_TIMEOUT_MS } from './redis-process'
 import { REDIS_MISSING_MESSAGE, redisNotManagedError, redisUnavailableError } from './redis-errors'
 import { RedisStats } from './redis-stats'
+import type { ProcessRecorder } from '../process-registry'
 
 export { redactUrl } from './redis-endpoint'
 
@@ -32,6 +33,8 @@ export interface RedisHostOptions {
   persistence?: boolean
   /** Receives one line per thing that happened, for the engine's trace. */
   onTrace?: (type: string, level: TraceLevel, message: string, data?: TraceData) => void
+  /** Records the managed redis-server, so the next start can end it if this one is killed. */
+  processes?: ProcessRecorder
 }
 
 /**
@@ -43,7 +46,10 @@ export interface RedisHostOptions {
  * `close()` stops the server it started (idempotent).
  */
 export class RedisHost {
-  readonly #opts: Required<Omit<RedisHostOptions, 'url'>> & { url: string | undefined }
+  readonly #opts: Required<Omit<RedisHostOptions, 'url' | 'processes'>> & {
+    url: string | undefined
+    processes: ProcessRecorder | undefined
+  }
   readonly #managed: boolean
   /** The managed server, once its binary is found. */
   #process: RedisProcess | null = null
@@ -63,7 +69,8 @@ export class RedisHost {
       url: opts.url,
       env: opts.env ?? process.env,
       persistence: opts.persistence ?? true,
-      onTrace: opts.onTrace ?? ((): void => undefined)
+      onTrace: opts.onTrace ?? ((): void => undefined),
+      processes: opts.processes
     }
     this.#managed = !opts.url
     this.#persistence = this.#opts.persistence
@@ -270,6 +277,7 @@ export class RedisHost {
     return new RedisProcess({
       bin,
       dir: join(this.#opts.dataDir, 'redis'),
+      processes: this.#opts.processes,
       onTrace: (type, level, message, data) => this.#trace(type, level, message, data),
       onReady: (pid) => {
         this.#status = this.#client?.status === 'ready' ? 'up' : 'starting'

@@ -1,13 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { TraceData, TraceLevel } from '@shared/contract'
+import type { ProcessRecorder } from '../process-registry'
 import type { RedisEndpoint } from './redis-endpoint'
 
 /** How long a managed redis-server may take to say "Ready to accept connections". */
 export const REDIS_READY_TIMEOUT_MS = 10_000
 /** How long a graceful stop (SIGTERM: flush AOF, exit) may take before SIGKILL. */
 const REDIS_STOP_TIMEOUT_MS = 5_000
+/** redis.conf holds the password: owner read/write only. */
+export const CONFIG_FILE_MODE = 0o600
+/** The server's folder (config, pidfile, AOF): owner only. */
+const CONFIG_DIR_MODE = 0o700
 /** Keep this many lines of redis-server output to explain a failed start. */
 const REDIS_LOG_TAIL_LINES = 20
 
@@ -21,6 +26,8 @@ export interface RedisProcessOptions {
   onReady: (pid: number | null) => void
   /** The server exited after it was ready, and nobody asked it to. */
   onUnexpectedExit: (code: number | null, signal: NodeJS.Signals | null) => void
+  /** Records each server it spawns (and forgets it when it exits). */
+  processes?: ProcessRecorder | undefined
 }
 
 /**
@@ -62,7 +69,7 @@ export class RedisProcess {
   /** Writes the server's config file (0600). @returns its path. */
   writeConfig(endpoint: RedisEndpoint, persistence: boolean): string {
     const dir = this.#opts.dir
-    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    mkdirSync(dir, { recursive: true, mode: CONFIG_DIR_MODE })
     const file = join(dir, 'redis.conf')
     // The password goes in a 0600 file rather than argv, where any local user could read it.
     const lines = [
@@ -78,7 +85,11 @@ export class RedisProcess {
       'logfile ""',
       'loglevel notice'
     ]
-    writeFileSync(file, lines.join('\n') + '\n', { mode: 0o600 })
+    writeFileSync(file, lines.join('\n') + '\n', { mode: CONFIG_FILE_MODE })
+    // `mode` applies only when the file is created: one left by an earlier version (or copied in
+    // with 644) would keep showing the password to every user, so the mode is set on every write.
+    chmodSync(file, CONFIG_FILE_MODE)
+    chmodSync(dir, CONFIG_DIR_MODE)
     return file
   }
 
@@ -89,6 +100,11 @@ export class RedisProcess {
     this.#logTail = []
     const child = spawn(this.#opts.bin, [config], { stdio: ['ignore', 'pipe', 'pipe'] })
     this.#child = child
+    const pid = child.pid
+    if (pid !== undefined) {
+      this.#opts.processes?.record(pid, 'redis-server')
+      child.once('exit', () => this.#opts.processes?.forget(pid))
+    }
     return new Promise<void>((resolve, reject) => {
       let ready = false
       const timer = setTimeout(() => {

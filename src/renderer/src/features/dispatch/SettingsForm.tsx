@@ -27,6 +27,7 @@ interface Form {
   crashAt: CrashPoint | ''
   crashEvery: number
   redisRestartAtAcks: number
+  dispatcherCrashAtAcks: number
   persistence: boolean
   durableDispatcher: boolean
   endpoint: string
@@ -49,6 +50,7 @@ const INITIAL: Form = {
   crashAt: '',
   crashEvery: 0,
   redisRestartAtAcks: 0,
+  dispatcherCrashAtAcks: 0,
   persistence: true,
   durableDispatcher: false,
   endpoint: DISPATCH_DEFAULT_ENDPOINT,
@@ -75,6 +77,9 @@ export function toSettings(form: Form): DispatchSettingsInput {
     toDispatcher: { ...rule(form.dropToDispatcher), duplicateP: 0 },
     ...(form.crashAt ? { crashAt: form.crashAt, crashEvery: form.crashEvery } : {}),
     ...(form.redisRestartAtAcks > 0 ? { redisRestartAtAcks: form.redisRestartAtAcks } : {}),
+    ...(form.dispatcherCrashAtAcks > 0
+      ? { dispatcherCrashAtAcks: form.dispatcherCrashAtAcks }
+      : {}),
     persistence: form.persistence,
     durableDispatcher: form.durableDispatcher,
     endpoint: form.endpoint,
@@ -224,6 +229,11 @@ export function SettingsForm(props: { running: boolean }): ReactNode {
           label="Restart Redis after acks"
           value={form.redisRestartAtAcks}
           onChange={set('redisRestartAtAcks')}
+        />
+        <NumberField
+          label="Crash + restart dispatcher after acks"
+          value={form.dispatcherCrashAtAcks}
+          onChange={set('dispatcherCrashAtAcks')}
         />
         <label className="field check">
           <input

@@ -50,7 +50,13 @@ export function Topology(props: { info: DispatchInfo }): ReactNode {
           <strong>FaultLink</strong>
           <span className="muted small">{props.info.endpoint ?? '—'}</span>
           {link.rejected.total > 0 ? (
-            <span className="fault-mark" data-testid="rejected-frames">
+            <span
+              className="fault-mark"
+              data-testid="rejected-frames"
+              title={Object.entries(link.rejected.byReason)
+                .map(([reason, n]) => `${n} ${reason}`)
+                .join(', ')}
+            >
               {link.rejected.total} malformed frames rejected
             </span>
           ) : null}

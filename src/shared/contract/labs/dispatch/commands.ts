@@ -109,6 +109,11 @@ export const DispatchSettingsSchema = z.strictObject({
   crashAt: CrashPointSchema.optional(),
   /** … on every Nth message it handles (then is restarted); 0 with crashAt = once. */
   crashEvery: z.number().int().min(0).max(1_000_000).default(0),
+  /**
+   * Crash the dispatcher once this many epochs are acked, then restart it (0/absent = never): the
+   * scripted form of the dispatcher-crash and dispatcher-restart faults, for headless runs.
+   */
+  dispatcherCrashAtAcks: z.number().int().min(0).max(10_000_000).optional(),
   /** Restart the managed Redis after this many acks (0/absent = never). */
   redisRestartAtAcks: z.number().int().min(0).optional(),
   /** AOF persistence of the managed Redis for this run (absent = leave as is). */
