@@ -59,6 +59,7 @@ export class DispatchLab implements Lab<DispatchInfo, DispatchCommand> {
   #own: DispatchStatus | null = 'idle'
   #run: DispatchRun | null = null
   #client: Redis | null = null
+  #flowView: { selected: number | null; until: number | null } = { selected: null, until: null }
   #page: DispatchPage = { type: 'dispatch:page', epochFrom: 1, violationsOnly: false, dedupFrom: 1 }
   #traceTimer: NodeJS.Timeout | null = null
   #closing: Promise<void> | null = null
@@ -142,6 +143,9 @@ export class DispatchLab implements Lab<DispatchInfo, DispatchCommand> {
       case DispatchCommandType.Page:
         this.setPage(command)
         return null
+      case DispatchCommandType.Flow:
+        this.#flowView = { selected: command.selected, until: command.until }
+        return null
     }
   }
 
@@ -217,7 +221,7 @@ export class DispatchLab implements Lab<DispatchInfo, DispatchCommand> {
   toInfo(): DispatchInfo {
     const run = this.#run
     return run
-      ? run.toInfo(this.status, this.#page)
+      ? run.toInfo(this.status, this.#page, this.#flowView)
       : idleInfo(this.status, this.#redis, this.#rejects.toInfo())
   }
 

@@ -5,6 +5,7 @@ import {
   DISPATCH_WORKERS_MAX,
   LINK_DIRECTIONS,
   type DispatchFaultAction,
+  type DispatchFlowView,
   type DispatchInfo,
   type DispatchPage,
   type DispatchReport,
@@ -24,10 +25,11 @@ import { dispatchKeys, type DispatchKeys } from './keys'
 import { RedisFaults } from './redis-faults'
 import type { RejectLog } from './reject-log'
 import { applyLinkFault, applyWorkerAction, createLink } from './run-actions'
-import { dispatcherInfo, runInfo } from './run-info'
+import { dispatcherInfo, linkInfo, runInfo } from './run-info'
 import { buildReport, traceVerdict } from './run-report'
 import { RunSeries, SERIES_INTERVAL_MS } from './run-series'
-import type { RunHealth } from './run-warnings'
+import { linkCut, linkFaultStanding, type RunHealth } from './run-warnings'
+import { crashAndRestart } from './dispatcher-script'
 import { catchUpTelemetry, quiesce } from './run-settling'
 import { readDedupPage, readEffects } from './run-store'
 import { RunTelemetry } from './run-telemetry'
@@ -40,11 +42,6 @@ const DEDUP_REFRESH_MS = 500
 const LIVE_CHECK_MAX_AGE_MS = 250
 /** Worker crash instants kept for the checker. */
 const CRASH_TIMES_MAX = 10_000
-/**
- * A scripted dispatcher crash (`dispatcherCrashAtAcks`) stays down this long before its restart,
- * in ms: long enough for replies in flight to reach the dead socket and be lost, as in a real crash.
- */
-const SCRIPTED_DISPATCHER_DOWN_MS = 100
 
 /** A run's phase; the lab adds `idle`, `stopped` and `error` around it. */
 export type RunStatus = Extract<DispatchStatus, 'starting' | 'running' | 'settling' | 'done'>
@@ -171,9 +168,12 @@ export class DispatchRun {
       labId: this.labId,
       processes: opts.processes,
       onBatch: (batch) => this.#telemetry.onBatch(batch),
-      onCrash: (_id, epoch) => {
+      onCrash: (id, epoch) => {
         if (this.#crashTimes.length < CRASH_TIMES_MAX) this.#crashTimes.push(Date.now())
-        if (epoch !== null) this.#ledger.flag(epoch, EpochFlag.CrashedHolding)
+        if (epoch !== null) {
+          this.#ledger.flag(epoch, EpochFlag.CrashedHolding)
+          this.#telemetry.flow.add(epoch, 'crash', id, this.#ledger.attempts[epoch] as number)
+        }
       },
       onEvent: (type, level, message, data) => emit(type, level, message, data)
     })
@@ -185,13 +185,18 @@ export class DispatchRun {
       frontend: this.#link.frontend,
       redis: opts.client,
       onAck: (_epoch, latency) => this.#onAck(latency),
+      onFlow: (epoch, kind, attempt) =>
+        this.#telemetry.flow.add(epoch, kind, 'dispatcher', attempt),
       onReject: (reason, detail) => opts.rejects.add(reason, detail),
       onTrace: (type, level, message, data) => emit(type, level, message, data),
       onError: (err) => emit('dispatcher-error', 'error', `dispatcher: ${err.message}`),
       onSettled: () => void this.finish(true)
     })
     this.#timers = [
-      setInterval(() => this.#series.sample(this.#faultStanding()), SERIES_INTERVAL_MS)
+      setInterval(() => {
+        this.#series.sample(linkFaultStanding(this.#link))
+        this.#telemetry.flow.tick()
+      }, SERIES_INTERVAL_MS)
     ]
     if (settings.semantics.startsWith('exactly-once')) {
       this.#timers.push(setInterval(() => void this.#refreshDedup(), DEDUP_REFRESH_MS))
@@ -219,10 +224,7 @@ export class DispatchRun {
       labId: this.labId,
       settings: this.settings,
       workers: this.#workers(),
-      cut: {
-        toWorker: this.#link.toInfo('to-worker').rule.cut,
-        toDispatcher: this.#link.toInfo('to-dispatcher').rule.cut
-      },
+      cut: linkCut(this.#link),
       inFlight: this.#dispatcher.inFlight,
       unsettled: this.#ledger.n - this.#ledger.settled,
       quietForMs: this.quietForMs,
@@ -303,7 +305,11 @@ export class DispatchRun {
     void this.#refreshDedup()
   }
 
-  toInfo(status: DispatchStatus, page: DispatchPage): DispatchInfo {
+  toInfo(
+    status: DispatchStatus,
+    page: DispatchPage,
+    view: Omit<DispatchFlowView, 'type'>
+  ): DispatchInfo {
     return runInfo({
       status,
       labId: this.labId,
@@ -313,15 +319,15 @@ export class DispatchRun {
       endedAt: this.#endedAt,
       ledger: this.#ledger,
       dispatcher: this.#dispatcher,
-      link: this.#link,
+      link: linkInfo(this.#link, this.#o.rejects.toInfo()),
       workers: this.#workers(),
-      rejected: this.#o.rejects.toInfo(),
       page,
       dedup: this.#dedup,
       series: this.#series.toInfo(),
       redisRestarts: this.#faults.restarts,
       result: this.#check(),
       context: this.#context(this.#report !== null),
+      flow: this.#telemetry.flow.toInfo(view.selected, view.until),
       report: this.#report
     })
   }
@@ -366,16 +372,11 @@ export class DispatchRun {
         effectsLost: this.#faults.effectsLost,
         redisRestarts: this.#faults.restarts,
         persistence: this.#o.redis.toInfo().persistence,
-        paused: this.#pool
-          .toInfo(DISPATCH_WORKERS_MAX)
+        paused: this.#workers()
           .filter((w) => w.state === 'paused')
           .map((w) => w.id),
         dispatcher: dispatcherInfo(this.#dispatcher, this.settings.durableDispatcher),
-        link: {
-          toWorker: this.#link.toInfo('to-worker'),
-          toDispatcher: this.#link.toInfo('to-dispatcher'),
-          rejected: this.#o.rejects.toInfo()
-        },
+        link: linkInfo(this.#link, this.#o.rejects.toInfo()),
         workers: this.#workers(),
         notes
       })
@@ -438,27 +439,11 @@ export class DispatchRun {
     if (at && !this.#dispatcherCrashScripted && this.#ledger.acked >= at) {
       this.#dispatcherCrashScripted = true
       // Not from inside the receive loop that delivers this ack: the crash closes its socket.
-      setImmediate(() => void this.#scriptedDispatcherCrash(at))
-    }
-  }
-
-  /** `dispatcherCrashAtAcks`: the dispatcher-crash fault, then dispatcher-restart. */
-  async #scriptedDispatcherCrash(acks: number): Promise<void> {
-    if (this.#closed || this.#finishing || this.#dispatcher.state !== 'running') return
-    this.#o.emit('dispatcher-crash-scripted', 'warn', `crashing the dispatcher after ${acks} acks`, {
-      acks
-    })
-    this.#dispatcher.crash()
-    await new Promise((resolve) => setTimeout(resolve, SCRIPTED_DISPATCHER_DOWN_MS))
-    // A run that ended meanwhile stays as it is; restart() refuses one restarted by hand.
-    if (this.#closed || this.#finishing) return
-    try {
-      await this.#dispatcher.restart()
-    } catch (err) {
-      this.#o.emit(
-        'dispatcher-restart-failed',
-        'error',
-        `dispatcher restart failed: ${(err as Error).message}`
+      setImmediate(
+        () =>
+          void crashAndRestart(this.#dispatcher, at, this.#o.emit, () =>
+            Boolean(this.#closed || this.#finishing)
+          )
       )
     }
   }
@@ -467,14 +452,6 @@ export class DispatchRun {
   #workers(): DispatchWorkerInfo[] {
     const managed = this.#pool.toInfo(DISPATCH_WORKERS_MAX)
     return managed.concat(this.#telemetry.externals(DISPATCH_WORKERS_MAX - managed.length))
-  }
-
-  /** A link rule that hurts messages is standing in either direction. */
-  #faultStanding(): boolean {
-    return (['to-worker', 'to-dispatcher'] as const).some((dir) => {
-      const r = this.#link.toInfo(dir).rule
-      return r.cut || r.dropNext > 0 || r.dropP > 0 || r.duplicateP > 0 || r.delayMs > 0
-    })
   }
 
   #check(): CheckResult {

@@ -33,6 +33,8 @@ export interface DispatcherOptions {
   /** Commands connection, for the durable `sent_msgs`. */
   redis: Redis
   onAck(epoch: number, latencyMs: number): void
+  /** The message-flow diagram's dispatcher events (a send, re-send, ack or give-up). */
+  onFlow?(epoch: number, kind: 'send' | 'resend' | 'ack' | 'give-up', attempt: number): void
   onReject(reason: RejectReason, detail: string): void
   onTrace(
     type: string,
@@ -311,6 +313,7 @@ export class Dispatcher {
         this.stats.resends++
         ledger.flag(epoch, EpochFlag.Resent)
       }
+      this.#o.onFlow?.(epoch, attempt === 1 ? 'send' : 'resend', attempt)
       this.stats.sends++
       this.#sent.delete(epoch)
       this.#sent.set(epoch, { attempt, sentAt: now, deadline })
@@ -409,6 +412,7 @@ export class Dispatcher {
     this.#rcvdRecent.unshift({ epoch, attempt: entry.attempt, worker, latencyMs: latency, at: now })
     if (this.#rcvdRecent.length > RCVD_RECENT_MAX) this.#rcvdRecent.pop()
     if (this.#s.durableDispatcher) this.#forget(epoch)
+    this.#o.onFlow?.(epoch, 'ack', entry.attempt)
     this.#o.onAck(epoch, latency)
   }
 
@@ -446,6 +450,7 @@ export class Dispatcher {
       return
     this.#ledger.state[epoch] = EpochState.GivenUp
     this.#ledger.givenUp++
+    this.#o.onFlow?.(epoch, 'give-up', this.#ledger.attempts[epoch] as number)
     if (this.#s.durableDispatcher) this.#forget(epoch)
   }
 

@@ -10,6 +10,7 @@ import type {
 import type { LabEmit } from '../lab'
 import { EpochFlag, type EpochLedger } from './epoch-ledger'
 import { FaultLink, type FaultKind } from './fault-link'
+import type { FlowLog } from './flow-log'
 import type { RejectLog } from './reject-log'
 import type { RunTelemetry } from './run-telemetry'
 import type { WorkerPool } from './worker-pool'
@@ -42,6 +43,7 @@ export function createLink(
     endpoint: settings.endpoint,
     onFault: (direction, kind, epoch) => {
       flagLinkFault(ledger, direction, kind, epoch)
+      recordLinkFault(telemetry.flow, ledger, direction, kind, epoch)
       if (direction === 'to-dispatcher' && kind === 'duplicated') telemetry.duplicateReply(epoch)
     },
     onReject: (reason, detail) => rejects.add(reason, detail),
@@ -72,6 +74,32 @@ export function applyLinkFault(link: FaultLink, action: LinkFaultAction): void {
       return
     case 'clear':
       for (const d of directions(action.direction)) link.clear(d)
+      return
+  }
+}
+
+/** Draws what the link did to one of its messages on the message-flow diagram. */
+function recordLinkFault(
+  flow: FlowLog,
+  ledger: EpochLedger,
+  direction: LinkDirection,
+  kind: FaultKind,
+  epoch: number
+): void {
+  if (epoch <= 0 || !ledger.has(epoch)) return
+  const attempt = ledger.attempts[epoch] as number
+  const toWorker = direction === 'to-worker'
+  switch (kind) {
+    case 'dropped':
+    case 'dropped-next':
+    case 'dropped-cut':
+      flow.add(epoch, toWorker ? 'drop-request' : 'drop-reply', 'link', attempt)
+      return
+    case 'duplicated':
+      flow.add(epoch, 'duplicate', 'link', attempt)
+      return
+    case 'delayed':
+      flow.add(epoch, 'delay', 'link', attempt)
       return
   }
 }

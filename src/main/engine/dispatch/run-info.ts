@@ -61,6 +61,7 @@ export function idleInfo(
     workers: [],
     link: { toWorker: emptyDir, toDispatcher: emptyDir, rejected },
     epochs: { total: 0, from: 1, violationsOnly: false, items: [] },
+    flow: { sampleEvery: 1, epochs: [], events: [], selected: null },
     dedup: { from: 1, items: [] },
     series: [],
     redis: { restarts: 0, persistence: redis.toInfo().persistence },
@@ -85,9 +86,8 @@ export interface RunInfoInput {
   endedAt: number | null
   ledger: EpochLedger
   dispatcher: Dispatcher
-  link: FaultLink
+  link: DispatchInfo['link']
   workers: DispatchWorkerInfo[]
-  rejected: DispatchInfo['link']['rejected']
   page: DispatchPage
   dedup: DispatchInfo['dedup']
   series: DispatchInfo['series']
@@ -96,6 +96,8 @@ export interface RunInfoInput {
   result: CheckResult
   /** What the checker judged with (the per-epoch table judges each row the same way). */
   context: CheckContext
+  /** The message-flow diagram's view. */
+  flow: DispatchInfo['flow']
   /** Set once the run has ended. */
   report: DispatchReport | null
 }
@@ -122,12 +124,9 @@ export function runInfo(input: RunInfoInput): DispatchInfo {
     collections: input.dispatcher.collections(max),
     dispatcher: dispatcherInfo(input.dispatcher, settings.durableDispatcher),
     workers: input.workers,
-    link: {
-      toWorker: input.link.toInfo('to-worker'),
-      toDispatcher: input.link.toInfo('to-dispatcher'),
-      rejected: input.rejected
-    },
+    link: input.link,
     epochs: epochPage(ledger, input.context, input.page, max),
+    flow: input.flow,
     dedup: input.dedup,
     series: input.series,
     redis: { restarts: input.redisRestarts, persistence: input.redis.toInfo().persistence },
@@ -192,4 +191,16 @@ function epochPage(
     })
   }
   return { total: ledger.n, from, violationsOnly: page.violationsOnly, items }
+}
+
+/** The link's view: both directions' rules and counters, and the frames it rejected. */
+export function linkInfo(
+  link: FaultLink,
+  rejected: DispatchInfo['link']['rejected']
+): DispatchInfo['link'] {
+  return {
+    toWorker: link.toInfo('to-worker'),
+    toDispatcher: link.toInfo('to-dispatcher'),
+    rejected
+  }
 }

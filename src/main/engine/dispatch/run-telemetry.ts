@@ -1,3 +1,4 @@
+import { FlowLog } from './flow-log'
 import type { DispatchWorkerInfo } from '@shared/contract/labs/dispatch'
 import type { LabEmit } from '../lab'
 import { EpochFlag, EpochState, type EpochLedger } from './epoch-ledger'
@@ -29,6 +30,8 @@ const CLOCK_SLACK_MS = 5
  */
 export class RunTelemetry {
   readonly #ledger: EpochLedger
+  /** The message-flow recorder: deliveries here, sends, link faults and crashes by the run. */
+  readonly flow = new FlowLog()
   readonly #rejects: RejectLog
   readonly #emit: LabEmit
   readonly #externals = new Map<string, DispatchWorkerInfo>()
@@ -72,6 +75,7 @@ export class RunTelemetry {
         r[i + Rec.End] as number,
         r[i + Rec.Executed] === 1
       )
+      recordDelivery(this.flow, batch.id, r, i)
       if (outcome === Outcome.CrashAfterWork)
         ledger.flag(epoch, EpochFlag.CrashAfterWork | EpochFlag.CrashedHolding)
       else if (outcome >= Outcome.CrashBeforeWork) ledger.flag(epoch, EpochFlag.CrashedHolding)
@@ -192,4 +196,36 @@ export class RunTelemetry {
     })
     return info
   }
+}
+
+/**
+ * One delivery record on the diagram: received, then the steps its outcome says it got through
+ * (check → work → mark, the seed's order; atomic modes do work and mark in one step, drawn at
+ * the same point), then the reply or the crash. Steps are spread over the delivery's duration.
+ */
+function recordDelivery(flow: FlowLog, worker: string, r: number[], i: number): void {
+  const epoch = r[i + Rec.Epoch] as number
+  if (!flow.records(epoch)) return
+  const attempt = r[i + Rec.Attempt] as number
+  const start = r[i + Rec.Start] as number
+  const end = Math.max(start, r[i + Rec.End] as number)
+  const outcome = r[i + Rec.Outcome] as number
+  const at = (f: number): number => start + (end - start) * f
+  flow.add(epoch, 'deliver', worker, attempt, start)
+  if (outcome === Outcome.CrashBeforeWork) {
+    flow.add(epoch, 'crash', worker, attempt, end)
+    return
+  }
+  flow.add(epoch, 'check', worker, attempt, at(0.15))
+  if (outcome === Outcome.Duplicate || outcome === Outcome.Failed) {
+    flow.add(epoch, 'reply', worker, attempt, end)
+    return
+  }
+  flow.add(epoch, 'work', worker, attempt, at(0.5))
+  if (outcome === Outcome.CrashAfterWork) {
+    flow.add(epoch, 'crash', worker, attempt, end)
+    return
+  }
+  flow.add(epoch, 'mark', worker, attempt, at(0.85))
+  flow.add(epoch, outcome === Outcome.Executed ? 'reply' : 'crash', worker, attempt, end)
 }

@@ -1,5 +1,6 @@
 import type { Problem } from '@shared/contract'
 import type { DispatchSettings, DispatchWorkerInfo } from '@shared/contract/labs/dispatch'
+import type { FaultLink } from './fault-link'
 
 /** A live run that has acked nothing for this long is called stalled. */
 export const STALLED_MS = 10_000
@@ -76,4 +77,20 @@ export function runWarnings(h: RunHealth): Problem[] {
     })
   }
   return out
+}
+
+/** A link rule that hurts messages is standing in either direction (the chart shades it). */
+export function linkFaultStanding(link: FaultLink): boolean {
+  return (['to-worker', 'to-dispatcher'] as const).some((dir) => {
+    const r = link.toInfo(dir).rule
+    return r.cut || r.dropNext > 0 || r.dropP > 0 || r.duplicateP > 0 || r.delayMs > 0
+  })
+}
+
+/** Which directions of the link are cut. */
+export function linkCut(link: FaultLink): RunHealth['cut'] {
+  return {
+    toWorker: link.toInfo('to-worker').rule.cut,
+    toDispatcher: link.toInfo('to-dispatcher').rule.cut
+  }
 }

@@ -13,7 +13,8 @@ export const DispatchCommandType = {
   Stop: 'dispatch:stop',
   Fault: 'dispatch:fault',
   Worker: 'dispatch:worker',
-  Page: 'dispatch:page'
+  Page: 'dispatch:page',
+  Flow: 'dispatch:flow'
 } as const
 
 /** The four execution semantics; the checker asserts the guarantee of the run's mode. */
@@ -213,11 +214,23 @@ export const DispatchPageSchema = z.strictObject({
 })
 export type DispatchPage = z.infer<typeof DispatchPageSchema>
 
+/**
+ * What the message-flow diagram shows: the epoch whose story is highlighted (null: none), and the
+ * newest epoch of a paused window the user scrolled to (null: live, the newest epochs).
+ */
+export const DispatchFlowSchema = z.strictObject({
+  type: z.literal(DispatchCommandType.Flow),
+  selected: z.number().int().min(1).nullable().default(null),
+  until: z.number().int().min(1).nullable().default(null)
+})
+export type DispatchFlowView = z.infer<typeof DispatchFlowSchema>
+
 export const DispatchCommandSchema = z.discriminatedUnion('type', [
   DispatchStartSchema,
   DispatchStopSchema,
   DispatchFaultSchema,
   DispatchWorkerSchema,
-  DispatchPageSchema
+  DispatchPageSchema,
+  DispatchFlowSchema
 ])
 export type DispatchCommand = z.infer<typeof DispatchCommandSchema>

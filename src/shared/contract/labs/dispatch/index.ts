@@ -15,6 +15,7 @@ export const dispatchContract = defineLabContract<DispatchInfo>()({
     [DispatchCommandType.Stop]: z.null(),
     [DispatchCommandType.Fault]: z.null(),
     [DispatchCommandType.Worker]: z.null(),
-    [DispatchCommandType.Page]: z.null()
+    [DispatchCommandType.Page]: z.null(),
+    [DispatchCommandType.Flow]: z.null()
   }
 })

@@ -60,6 +60,49 @@ export interface DispatchViolation {
   cause: ViolationCause
 }
 
+// ───────────────────────────────── message flow ─────────────────────────────────
+
+/** Epochs the message-flow diagram shows at once (the newest, or a window the user scrolled to). */
+export const FLOW_WINDOW_EPOCHS = 24
+/** Most events of the selected epoch's story. */
+export const FLOW_SELECTED_EVENTS_MAX = 64
+
+/** What happened to an epoch, as the sequence diagram draws it. */
+export const FLOW_EVENT_KINDS = [
+  /** dispatcher: first send, and each re-send after an ack timeout */
+  'send',
+  'resend',
+  /** link: a request or reply dropped (rule, drop-next or cut), duplicated or delayed */
+  'drop-request',
+  'drop-reply',
+  'duplicate',
+  'delay',
+  /** worker: received it, asked Redis "already executed?", did the work, marked it, replied */
+  'deliver',
+  'check',
+  'work',
+  'mark',
+  'reply',
+  /** worker: crashed holding it */
+  'crash',
+  /** dispatcher: the ack arrived; gave the epoch up (at-most-once, max attempts) */
+  'ack',
+  'give-up'
+] as const
+export type FlowEventKind = (typeof FLOW_EVENT_KINDS)[number]
+
+/** One event of the diagram. */
+export interface FlowEvent {
+  epoch: number
+  /** ms since the run began (sub-ms, one decimal). */
+  t: number
+  kind: FlowEventKind
+  /** `dispatcher`, `link`, a worker id, or `redis`. */
+  lane: string
+  /** Which send of the epoch (1 = first). */
+  attempt: number
+}
+
 /** How the per-epoch table judges an epoch. */
 export type EpochVerdict = 'ok' | 'violation' | 'not-sent' | 'unsettled'
 
@@ -198,6 +241,19 @@ export interface DispatchInfo {
       /** The checker's cause when `verdict` is 'violation'. */
       cause: ViolationCause | null
     }[]
+  }
+  /**
+   * The message-flow diagram: the events of the newest FLOW_WINDOW_EPOCHS recorded epochs, and
+   * the selected epoch's story. Bounded whatever the traffic.
+   */
+  flow: {
+    /** 1 = every epoch recorded; k > 1 = only epochs divisible by k (high rate). */
+    sampleEvery: number
+    /** The epochs shown, ascending. */
+    epochs: number[]
+    events: FlowEvent[]
+    /** The epoch the user picked; `recorded` false when the ring no longer holds it. */
+    selected: { epoch: number; events: FlowEvent[]; recorded: boolean } | null
   }
   /** A page of the dedup table (marks `done:<epoch>`), refreshed about twice a second. */
   dedup: { from: number; items: { epoch: number; worker: string; ttlMs: number }[] }
