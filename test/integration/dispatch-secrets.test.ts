@@ -2,11 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { runDispatchCommand } from '../../src/main/cli/run-command'
 import { DispatchLab } from '../../src/main/engine/dispatch/dispatch-lab'
 import { freePort } from '../../src/main/engine/redis/free-port'
 import type { RedisHost } from '../../src/main/engine/redis/redis-host'
 import { tempDir } from '../helpers/temp-dir'
-import { startRedis } from './dispatch-harness'
+import { fakeIo, startRedis } from './dispatch-harness'
 
 const ROOT = resolve(__dirname, '..', '..')
 const CLI = join(ROOT, 'src', 'main', 'cli', 'index.ts')
@@ -130,5 +131,14 @@ describe('the Redis password stays out of argv', () => {
     const report = await lab.waitForSettled()
     expect(report.counts.once).toBe(20)
     expect(warnedErr).toMatch(/warning: --redis-url carries a password/)
+  })
+
+  it('flowlab run warns about a password in --redis-url, and runs', async () => {
+    const { io, stderr } = fakeIo()
+    const endpoint = `tcp://127.0.0.1:${await freePort()}`
+    const args = ['--json', '--endpoint', endpoint, '--messages', '20', '--workers', '1']
+    const code = await runDispatchCommand([...args, '--redis-url', redis.secretUrl ?? ''], io)
+    expect(code).toBe(0)
+    expect(stderr.join('\n')).toMatch(/warning: --redis-url carries a password/)
   })
 })

@@ -7,6 +7,24 @@ import { reapStale, type ReapedProcess } from '../engine/process-registry'
 export const RUN_DIR_PREFIX = 'flowlab-run-'
 /** The engine's process registry inside a data folder (see createEngine). */
 const REGISTRY_SUBDIR = 'processes'
+/** A run folder whose registry holds no file is removed only once it is this old, in ms. */
+const EMPTY_REGISTRY_MIN_AGE_MS = 60_000
+
+function registryFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((f) => f.endsWith('.json'))
+  } catch {
+    return []
+  }
+}
+
+function olderThan(path: string, ms: number): boolean {
+  try {
+    return Date.now() - statSync(path).mtimeMs > ms
+  } catch {
+    return false
+  }
+}
 
 /**
  * Ends what earlier `flowlab run`s that were killed (SIGKILL, a closed terminal) left: the
@@ -39,14 +57,12 @@ export function reapStaleRunDirs(parent = tmpdir()): {
     } catch {
       continue
     }
+    const before = registryFiles(registry)
     processes.push(...reapStale(registry))
-    let left: string[]
-    try {
-      left = readdirSync(registry).filter((f) => f.endsWith('.json'))
-    } catch {
-      continue
-    }
-    if (left.length > 0) continue
+    if (registryFiles(registry).length > 0) continue
+    // An empty registry may belong to a run that is starting right now (its folder is made before
+    // its owner file is written): only an old one is left over from a run that died.
+    if (before.length === 0 && !olderThan(registry, EMPTY_REGISTRY_MIN_AGE_MS)) continue
     rmSync(dir, { recursive: true, force: true })
     dirs.push(dir)
   }
