@@ -6,6 +6,7 @@ import { Collections } from './Collections'
 import { DedupTable } from './DedupTable'
 import { EpochTable } from './EpochTable'
 import { FaultPanel } from './FaultPanel'
+import { FlowDiagram } from './FlowDiagram'
 import { NoWorkerAlive } from './NoWorkerAlive'
 import { SettingsForm } from './SettingsForm'
 import { Topology } from './Topology'
@@ -51,11 +52,20 @@ export function DispatchPanel(): ReactNode {
         {active ? (
           <NoWorkerAlive workers={info.workers} unsettled={progress.messages - progress.settled} />
         ) : null}
-        <SettingsForm running={active} />
+        <SettingsForm running={active} hasRun={info.status !== 'idle'} />
       </section>
       <VerdictBanner info={info} />
       {info.status !== 'idle' ? (
         <>
+          <div className="live-row">
+            <section className="panel flow-panel">
+              <FlowDiagram info={info} />
+            </section>
+            <section className="panel faults-panel">
+              <h2>Faults</h2>
+              <FaultPanel info={info} active={active} />
+            </section>
+          </div>
           <section className="panel">
             <Topology info={info} />
             <Charts series={info.series} />
@@ -68,14 +78,10 @@ export function DispatchPanel(): ReactNode {
             <h2>Workers</h2>
             <WorkersTable workers={info.workers} active={active} />
           </section>
-          <section className="panel">
-            <h2>Faults</h2>
-            <FaultPanel info={info} active={active} />
-          </section>
           <div className="two-col">
             <section className="panel">
               <h2>Per epoch</h2>
-              <EpochTable epochs={info.epochs} />
+              <EpochTable epochs={info.epochs} selected={info.flow.selected?.epoch ?? null} />
             </section>
             <section className="panel">
               <h2>Dedup table</h2>

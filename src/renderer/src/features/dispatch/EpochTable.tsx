@@ -13,10 +13,19 @@ const ROW_PX = 26
  * A page of the per-epoch table (the engine sends at most DISPATCH_INFO_LIST_MAX rows), virtualized;
  * paging and "violations only" ask the engine for another page.
  */
-export function EpochTable(props: { epochs: DispatchInfo['epochs'] }): ReactNode {
+export function EpochTable(props: {
+  epochs: DispatchInfo['epochs']
+  selected: number | null
+}): ReactNode {
   const { epochs } = props
   const { run } = useCommand()
   const [jump, setJump] = useState('')
+  const select = (epoch: number): void =>
+    void run({
+      type: DispatchCommandType.Flow,
+      selected: props.selected === epoch ? null : epoch,
+      until: null
+    })
   const scroller = useRef<HTMLDivElement>(null)
   // The virtualizer's functions change every render by design; this component is not memoized.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -90,8 +99,16 @@ export function EpochTable(props: { epochs: DispatchInfo['epochs'] }): ReactNode
             return (
               <div
                 key={e.epoch}
-                className={`epoch-row${e.ok ? '' : ' bad'}`}
+                className={`epoch-row${e.ok ? '' : ' bad'}${props.selected === e.epoch ? ' selected' : ''}`}
                 style={{ transform: `translateY(${item.start}px)`, height: ROW_PX }}
+                role="button"
+                tabIndex={0}
+                title="Show this epoch's story in the message-flow diagram"
+                data-epoch-row={e.epoch}
+                onClick={() => select(e.epoch)}
+                onKeyDown={(k) => {
+                  if (k.key === 'Enter') select(e.epoch)
+                }}
               >
                 <span>#{e.epoch}</span>
                 <span>{e.state}</span>
