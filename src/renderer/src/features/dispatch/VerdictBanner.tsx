@@ -1,13 +1,16 @@
 import type { ReactNode } from 'react'
 import {
+  DispatchCommandType,
   VIOLATION_CAUSE_TEXT,
   type DispatchInfo,
   type ViolationCause
 } from '@shared/contract/labs/dispatch'
+import { useCommand } from '../../lib/use-command'
 
 /** The checker's word on the run: which guarantee, whether it held, and every cause of a breach. */
 export function VerdictBanner(props: { info: DispatchInfo }): ReactNode {
   const { verdict, status, progress } = props.info
+  const { run } = useCommand()
   if (status === 'idle') return null
   const tone = verdict.state === 'held' ? 'ok' : verdict.state === 'violated' ? 'bad' : 'pending'
   const causes = Object.entries(verdict.byCause) as [ViolationCause, number][]
@@ -52,10 +55,22 @@ export function VerdictBanner(props: { info: DispatchInfo }): ReactNode {
       {verdict.violations.items.length > 0 ? (
         <p className="muted small">
           First violations:{' '}
-          {verdict.violations.items
-            .slice(0, 12)
-            .map((v) => `#${v.epoch} (${v.executions}×)`)
-            .join(', ')}
+          {verdict.violations.items.slice(0, 12).map((v, i) => (
+            <span key={v.epoch}>
+              {i > 0 ? ', ' : ''}
+              <button
+                type="button"
+                className="btn-link"
+                title="Show this epoch's story in the message-flow diagram"
+                onClick={() =>
+                  void run({ type: DispatchCommandType.Flow, selected: v.epoch, until: null })
+                }
+              >
+                #{v.epoch}
+              </button>{' '}
+              ({v.executions}×)
+            </span>
+          ))}
           {verdict.violations.total > 12 ? ` … ${verdict.violations.total} in all` : ''}
         </p>
       ) : null}
