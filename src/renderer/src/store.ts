@@ -29,6 +29,10 @@ export interface ConsoleState {
   dismissToast(id: number): void
 }
 
+/** How long a toast stays, in ms (errors longer: they say what to do). */
+const TOAST_INFO_MS = 4_000
+const TOAST_ERROR_MS = 10_000
+
 let toastId = 0
 
 /** The renderer's one store; only the transport hookup (useConsoleConnection) writes frames. */
@@ -52,9 +56,14 @@ export const useConsole = create<ConsoleState>((set) => ({
     }),
   setPresence: (presence, detail) => set({ presence, presenceDetail: detail ?? null }),
   clearTrace: () => set({ trace: [], traceDropped: 0 }),
-  toast: (kind, text) =>
-    set((state) => ({
-      toasts: [...state.toasts, { id: ++toastId, kind, text }].slice(-TOASTS_MAX)
-    })),
+  toast: (kind, text) => {
+    const id = ++toastId
+    set((state) => ({ toasts: [...state.toasts, { id, kind, text }].slice(-TOASTS_MAX) }))
+    // A toast says what just happened; lasting conditions are problems (the bar), so it goes.
+    setTimeout(
+      () => set((state) => ({ toasts: state.toasts.filter((t) => t.id !== id) })),
+      kind === 'error' ? TOAST_ERROR_MS : TOAST_INFO_MS
+    )
+  },
   dismissToast: (id) => set((state) => ({ toasts: state.toasts.filter((t) => t.id !== id) }))
 }))

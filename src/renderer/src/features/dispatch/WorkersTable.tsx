@@ -71,7 +71,7 @@ function WorkerRow(props: { w: DispatchWorkerInfo; active: boolean }): ReactNode
           className="btn btn-small"
           disabled={busy || !props.active}
           onClick={() => act({ action: 'slow', workerId: w.id, workMs: w.workMs * 2 + 50 })}
-          title="Double its work time (+50 ms)"
+          title={`Slow it down: work time ${w.workMs} → ${w.workMs * 2 + 50} ms`}
         >
           Slow
         </button>
