@@ -11,19 +11,30 @@ export class DispatchPage {
     await this.page.getByTestId('dispatch-panel').waitFor({ timeout: WAIT_MS })
   }
 
+  /** Unfolds the settings form (it folds to one line once a run has started). */
+  async unfold(): Promise<void> {
+    const form = this.page.locator('form.settings')
+    if ((await form.getAttribute('data-folded')) === 'true') {
+      await this.page.getByTestId('dispatch-settings-toggle').click()
+    }
+  }
+
   async fill(
     settings: Partial<Record<'messages' | 'rate' | 'workers' | 'work-ms' | 'timeout', number>>
   ): Promise<void> {
+    await this.unfold()
     for (const [name, value] of Object.entries(settings)) {
       await this.page.getByTestId(`dispatch-${name}`).fill(String(value))
     }
   }
 
   async endpoint(value: string): Promise<void> {
+    await this.unfold()
     await this.page.getByTestId('dispatch-endpoint').fill(value)
   }
 
   async semantics(value: string): Promise<void> {
+    await this.unfold()
     await this.page.getByTestId('dispatch-semantics').selectOption(value)
   }
 
