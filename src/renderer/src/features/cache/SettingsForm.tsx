@@ -7,6 +7,7 @@ import {
   type CacheStrategy,
   type KeyDistribution
 } from '@shared/contract/labs/cache'
+import { Choice, NumberField } from '../../components/fields'
 import { useCommand } from '../../lib/use-command'
 import { RunActions } from './RunActions'
 
@@ -62,58 +63,6 @@ export function toCacheSettings(form: CacheForm): CacheSettingsInput {
   return persistence === 'as-is' ? rest : { ...rest, persistence: persistence === 'on' }
 }
 
-function NumberField(props: {
-  label: string
-  value: number
-  onChange(v: number): void
-  min?: number
-  max?: number
-  step?: number
-  hint?: string
-  testId: string
-}): ReactNode {
-  return (
-    <label className="field" title={props.hint}>
-      <span>{props.label}</span>
-      <input
-        type="number"
-        value={props.value}
-        min={props.min ?? 0}
-        max={props.max}
-        step={props.step ?? 1}
-        onChange={(e) => props.onChange(Number(e.target.value))}
-        data-testid={`cache-${props.testId}`}
-      />
-    </label>
-  )
-}
-
-function Choice<T extends string>(props: {
-  label: string
-  value: T
-  options: readonly T[]
-  onChange(v: T): void
-  testId: string
-  hint?: string
-}): ReactNode {
-  return (
-    <label className="field" title={props.hint}>
-      <span>{props.label}</span>
-      <select
-        value={props.value}
-        onChange={(e) => props.onChange(e.target.value as T)}
-        data-testid={`cache-${props.testId}`}
-      >
-        {props.options.map((o) => (
-          <option key={o} value={o}>
-            {o}
-          </option>
-        ))}
-      </select>
-    </label>
-  )
-}
-
 /**
  * Every setting of a run in a compact block: the workload always shows, the strategy's knobs and
  * the faults at start fold away so that the live view fits one screen. Disabled while a run is live.
@@ -141,23 +90,29 @@ export function SettingsForm(props: { running: boolean; canFlush: boolean }): Re
           value={form.strategy}
           options={CACHE_STRATEGIES}
           onChange={set('strategy')}
-          testId="strategy"
+          testId="cache-strategy"
         />
         <NumberField
           label="Operations"
           value={form.ops}
           onChange={set('ops')}
           min={1}
-          testId="ops"
+          testId="cache-ops"
         />
-        <NumberField label="Keys" value={form.keys} onChange={set('keys')} min={1} testId="keys" />
+        <NumberField
+          label="Keys"
+          value={form.keys}
+          onChange={set('keys')}
+          min={1}
+          testId="cache-keys"
+        />
         <NumberField
           label="Clients"
           value={form.clients}
           onChange={set('clients')}
           min={1}
           max={64}
-          testId="clients"
+          testId="cache-clients"
         />
         <NumberField
           label="Read ratio"
@@ -165,23 +120,23 @@ export function SettingsForm(props: { running: boolean; canFlush: boolean }): Re
           onChange={set('readRatio')}
           max={1}
           step={0.05}
-          testId="read-ratio"
+          testId="cache-read-ratio"
         />
         <NumberField
           label="Rate /s (0 = max)"
           value={form.ratePerSec}
           onChange={set('ratePerSec')}
-          testId="rate"
+          testId="cache-rate"
         />
         <Choice
           label="Key choice"
           value={form.keyDistribution}
           options={KEY_DISTRIBUTIONS}
           onChange={set('keyDistribution')}
-          testId="distribution"
+          testId="cache-distribution"
           hint="uniform: every key alike; zipf: a few hot keys"
         />
-        <NumberField label="Seed" value={form.seed} onChange={set('seed')} testId="seed" />
+        <NumberField label="Seed" value={form.seed} onChange={set('seed')} testId="cache-seed" />
       </fieldset>
       <details className="cache-more">
         <summary>Strategy, database and faults at start</summary>
@@ -190,7 +145,7 @@ export function SettingsForm(props: { running: boolean; canFlush: boolean }): Re
             label="TTL ms (0 = none)"
             value={form.ttlMs}
             onChange={set('ttlMs')}
-            testId="ttl-ms"
+            testId="cache-ttl-ms"
             hint="Cache-aside: how long a filled entry lives"
           />
           <Choice
@@ -198,34 +153,34 @@ export function SettingsForm(props: { running: boolean; canFlush: boolean }): Re
             value={form.asideWrite}
             options={['delete', 'update'] as const}
             onChange={set('asideWrite')}
-            testId="aside-write"
+            testId="cache-aside-write"
           />
           <NumberField
             label="DB latency ms"
             value={form.dbLatencyMs}
             onChange={set('dbLatencyMs')}
-            testId="db-latency-ms"
+            testId="cache-db-latency-ms"
             hint="Added to every database statement, like a network round trip"
           />
           <NumberField
             label="Flush every ms"
             value={form.flushEveryMs}
             onChange={set('flushEveryMs')}
-            testId="flush-every-ms"
+            testId="cache-flush-every-ms"
             hint="Write-back: 0 = only on eviction or an explicit flush"
           />
           <NumberField
             label="Behind delay ms"
             value={form.behindDelayMs}
             onChange={set('behindDelayMs')}
-            testId="behind-delay-ms"
+            testId="cache-behind-delay-ms"
           />
           <NumberField
             label="Behind batch"
             value={form.behindBatch}
             onChange={set('behindBatch')}
             min={1}
-            testId="behind-batch"
+            testId="cache-behind-batch"
           />
           <NumberField
             label="Second writer p"
@@ -233,33 +188,33 @@ export function SettingsForm(props: { running: boolean; canFlush: boolean }): Re
             onChange={set('secondWriterP')}
             max={1}
             step={0.01}
-            testId="second-writer-p"
+            testId="cache-second-writer-p"
           />
           <Choice
             label="Redis AOF"
             value={form.persistence}
             options={['as-is', 'on', 'off'] as const}
             onChange={set('persistence')}
-            testId="persistence"
+            testId="cache-persistence"
             hint="on: appendfsync always for the run, so a queued write survives a crash"
           />
           <NumberField
             label="Crash cache at op"
             value={form.crashCacheAtOp}
             onChange={set('crashCacheAtOp')}
-            testId="crash-cache-at"
+            testId="cache-crash-cache-at"
           />
           <NumberField
             label="DB down at op"
             value={form.dbDownAtOp}
             onChange={set('dbDownAtOp')}
-            testId="db-down-at"
+            testId="cache-db-down-at"
           />
           <NumberField
             label="… for ms"
             value={form.dbDownMs}
             onChange={set('dbDownMs')}
-            testId="db-down-ms"
+            testId="cache-db-down-ms"
           />
         </fieldset>
       </details>

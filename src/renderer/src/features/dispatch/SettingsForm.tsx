@@ -9,6 +9,7 @@ import {
   type DispatchSettingsInput,
   type Semantics
 } from '@shared/contract/labs/dispatch'
+import { NumberField } from '../../components/fields'
 import { useCommand } from '../../lib/use-command'
 
 interface Form {
@@ -85,32 +86,6 @@ export function toSettings(form: Form): DispatchSettingsInput {
     endpoint: form.endpoint,
     ...(form.labId ? { labId: form.labId } : {})
   }
-}
-
-function NumberField(props: {
-  label: string
-  value: number
-  onChange(v: number): void
-  min?: number
-  max?: number
-  step?: number
-  hint?: string
-  testId?: string
-}): ReactNode {
-  return (
-    <label className="field" title={props.hint}>
-      <span>{props.label}</span>
-      <input
-        type="number"
-        value={props.value}
-        min={props.min ?? 0}
-        max={props.max}
-        step={props.step ?? 1}
-        onChange={(e) => props.onChange(Number(e.target.value))}
-        data-testid={props.testId}
-      />
-    </label>
-  )
 }
 
 /** The form as the student left it: it survives switching tabs (the panel unmounts). */
