@@ -9,6 +9,7 @@ import {
 } from '@shared/contract/labs/cache'
 import { cacheLab, cacheLabOf, type CacheLab } from '../engine/cache'
 import { createEngine } from '../engine/engine'
+import { redisReady } from './redis-check'
 import type { RedisHost } from '../engine/redis/redis-host'
 import { CACHE_USAGE, CacheFlagError, parseCacheFlags, type ParsedCacheFlags } from './cache-flags'
 import type { CliIo } from './io'
@@ -75,13 +76,7 @@ export async function runCacheCommand(
   }
   try {
     await engine.start()
-    const redis = engine.redis
-    if (redis.status !== 'up') {
-      const info = redis.toInfo()
-      io.stderr(
-        `flowlab cache: Redis is not available (${info.status}): ${info.lastError ?? 'no answer'}`
-      )
-      for (const hint of info.install ?? []) io.stderr(`  ${hint.platform}: ${hint.command}`)
+    if (!redisReady(engine, io, 'cache')) {
       await cleanup()
       return 2
     }

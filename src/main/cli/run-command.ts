@@ -16,6 +16,7 @@ import {
 } from '@shared/contract/labs/dispatch'
 import { dispatchLab, dispatchLabOf, type DispatchLab } from '../engine/dispatch'
 import { createEngine } from '../engine/engine'
+import { redisReady } from './redis-check'
 import type { RedisHost } from '../engine/redis/redis-host'
 import type { CliIo } from './io'
 import { REDIS_URL_ENV, urlHasPassword } from './redis-url'
@@ -264,13 +265,7 @@ export async function runDispatchCommand(
   }
   try {
     await engine.start()
-    const redis = engine.redis
-    if (redis.status !== 'up') {
-      const info = redis.toInfo()
-      io.stderr(
-        `flowlab run: Redis is not available (${info.status}): ${info.lastError ?? 'no answer'}`
-      )
-      for (const hint of info.install ?? []) io.stderr(`  ${hint.platform}: ${hint.command}`)
+    if (!redisReady(engine, io, 'run')) {
       await cleanup()
       return 2
     }
@@ -292,6 +287,7 @@ export async function runDispatchCommand(
       return 2
     }
     const ep = dispatch.endpoints
+    const redis = engine.redis
     if (settings.workers === 0 && ep) {
       const say = json ? io.stderr : io.stdout
       say(`Waiting for external workers.`)
