@@ -100,6 +100,46 @@ describe('dispatch checker causes, mode × fault', () => {
     }
   }
 
+  async function until(cond: () => boolean, what: string): Promise<void> {
+    const deadline = Date.now() + 30_000
+    while (!cond()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  }
+
+  for (const mode of MODES) {
+    it(`${mode} with the request link cut (max attempts 2): losses are the cut's`, async () => {
+      lab = new DispatchLab({ redis, emit: () => undefined })
+      await lab.start({
+        semantics: mode,
+        messages: 300,
+        ratePerSec: 300,
+        workers: 2,
+        timeoutMs: 300,
+        maxAttempts: 2,
+        endpoint: `tcp://127.0.0.1:${await freePort()}`
+      })
+      const l = lab
+      await until(() => l.toInfo().progress.acked >= 20, '20 acks')
+      await l.fault({ kind: 'cut', direction: 'to-worker' })
+      // Long enough that some epochs spend both attempts against the cut (or, at-most-once, one).
+      await until(() => l.toInfo().progress.givenUp >= 10, '10 epochs given up')
+      await l.fault({ kind: 'heal', direction: 'to-worker' })
+      const report = await l.waitForSettled()
+      const causes = new Set(report.violations.map((v) => v.cause))
+      if (mode === 'at-most-once') {
+        expect(report.verdict).toBe('held')
+        expect(report.counts.zero).toBeGreaterThan(0)
+      } else {
+        // Every epoch the cut touched is the cut's; on a loaded machine an epoch may also run out
+        // of attempts on slow acks alone, and that one is named max-attempts, never unexplained.
+        expect(causes.has('link-cut')).toBe(true)
+        expect([...causes].filter((c) => c !== 'link-cut' && c !== 'max-attempts')).toEqual([])
+      }
+    })
+  }
+
   it('a stopped run lists its unsent epochs apart, not as violations', async () => {
     lab = new DispatchLab({ redis, emit: () => undefined })
     await lab.start({
