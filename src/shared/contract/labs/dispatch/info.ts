@@ -63,7 +63,7 @@ export interface DispatchViolation {
 // ───────────────────────────────── message flow ─────────────────────────────────
 
 /** Epochs the message-flow diagram shows at once (the newest, or a window the user scrolled to). */
-export const FLOW_WINDOW_EPOCHS = 24
+export const FLOW_WINDOW_EPOCHS = 12
 /** Most events of the selected epoch's story. */
 export const FLOW_SELECTED_EVENTS_MAX = 64
 
