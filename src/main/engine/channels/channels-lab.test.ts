@@ -86,6 +86,44 @@ describe('ChannelsLab commands', () => {
     expect(info().filters).toHaveLength(1)
   })
 
+  it('the event flow follows each event to every consumer: delivered or filtered out there', async () => {
+    const { channelId } = (await run({ type: 'channels:create' })) as { channelId: number }
+    const sup = (await run({ type: 'channels:connect', channelId, role: 'push-supplier' })) as {
+      clientId: string
+      proxy: { adminId: number; proxyId: number }
+    }
+    const all = (await run({ type: 'channels:connect', channelId, role: 'push-consumer' })) as {
+      proxy: { adminId: number; proxyId: number }
+    }
+    const some = (await run({ type: 'channels:connect', channelId, role: 'push-consumer' })) as {
+      proxy: { adminId: number; proxyId: number }
+    }
+    await run({
+      type: 'channels:addFilter',
+      target: { channelId, side: 'consumer', adminId: 0, proxyId: some.proxy.proxyId },
+      constraints: [{ constraint_expr: '$Priority > 3' }]
+    })
+    await run({
+      type: 'channels:push',
+      clientId: sup.clientId,
+      events: [2, 5].map((p) => structured(p))
+    })
+    await flush()
+    const flow = info().flow
+    expect(flow.events).toHaveLength(2)
+    const story = (i: number): string[] =>
+      (flow.events[i]?.steps ?? [])
+        .map((s) => `${s.kind}@${s.proxy}${s.detail ? `:${s.detail}` : ''}`)
+        .sort()
+    const a = `C${all.proxy.adminId}/${all.proxy.proxyId}`
+    const b = `C${some.proxy.adminId}/${some.proxy.proxyId}`
+    const from = `S${sup.proxy.adminId}/${sup.proxy.proxyId}`
+    expect(story(0)).toEqual(
+      [`delivered@${a}`, `filtered@${b}:consumer`, `received@${from}`].sort()
+    )
+    expect(story(1)).toEqual([`delivered@${a}`, `delivered@${b}`, `received@${from}`].sort())
+  })
+
   it('names the property and the reason of UnsupportedQoS and creates nothing', async () => {
     const err = await run({
       type: 'channels:create',

@@ -35,8 +35,19 @@ export function adoptChannel(state: LabState, channel: EventChannel, label: stri
       if (client.proxy.channelId === id) state.clients.delete(client.id)
     }
     state.meta.delete(id)
+    state.flow.forget(id)
     markDirty(state, id)
   })
+  const flow = state.flow
+  channel.on('eventReceived', (n) => flow.add('received', n))
+  channel.on('eventFilteredOut', (n) => flow.add('filtered', n, n.stage))
+  channel.on('eventDiscarded', (n) =>
+    flow.add('discarded', n, n.policy ? `${n.reason} (${n.policy})` : n.reason)
+  )
+  channel.on('eventExpired', (n) => flow.add('expired', n))
+  channel.on('eventDelivered', (n) =>
+    flow.add('delivered', n, n.batchSize > 1 ? `batch of ${n.batchSize}` : null)
+  )
   channel.on('error', (err) =>
     state.note('channel-error', 'warn', `channel ${id}: ${err.message}`, { channelId: id })
   )

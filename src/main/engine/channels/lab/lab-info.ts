@@ -84,6 +84,7 @@ export function buildInfo(
       lastError: state.persistLastError,
       lastRestart: state.lastRestart
     },
+    flow: state.flow.toInfo(view),
     totals: totalsOf(state),
     trimmed: false
   }

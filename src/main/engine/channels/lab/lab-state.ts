@@ -10,6 +10,7 @@ import type { RedisEventStore } from '../persistence/redis-event-store'
 import type { TopologyStore } from '../persistence/topology-store'
 import type { RemoteServer } from '../remote/remote-server'
 import { zeroCounters } from './counters'
+import { EventFlowLog } from './event-flow'
 
 /** A lifecycle trace event (rate-limited by the lab's trace). */
 export type Note = (type: string, level: TraceLevel, message: string, data?: TraceData) => void
@@ -70,6 +71,8 @@ export interface LabState {
   persistFailing: boolean
   /** Counters of channels already destroyed, so the totals never go down. */
   readonly retired: ChannelCountersInfo
+  /** Recent events' stories for the event-flow view. */
+  readonly flow: EventFlowLog
 }
 
 /** A fresh, stopped lab state. */
@@ -98,7 +101,8 @@ export function createLabState(
     persistErrors: 0,
     persistLastError: null,
     persistFailing: false,
-    retired: zeroCounters()
+    retired: zeroCounters(),
+    flow: new EventFlowLog()
   }
 }
 

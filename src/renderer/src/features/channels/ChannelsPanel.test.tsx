@@ -45,6 +45,7 @@ const info = (remote: Partial<ChannelsInfo['remote']>): ChannelsInfo => ({
     lastError: null,
     lastRestart: null
   },
+  flow: { sampleEvery: 1, events: [] },
   totals: counters as ChannelsInfo['totals'],
   trimmed: false
 })

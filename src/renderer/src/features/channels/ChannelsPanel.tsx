@@ -8,6 +8,7 @@ import { useCommand } from '../../lib/use-command'
 import { useLabInfo } from '../../lib/use-lab-info'
 import { ChannelView } from './ChannelView'
 import { CreateChannelForm } from './CreateChannelForm'
+import { EventFlow } from './EventFlow'
 
 /** The remote door's rejects and refusals by reason, for a tooltip. */
 function reasons(remote: ChannelsInfo['remote']): string {
@@ -96,6 +97,7 @@ export function ChannelsPanel(): ReactNode {
           <p className="muted">No channels yet: create one above.</p>
         )}
       </section>
+      {channel ? <EventFlow flow={info.flow} /> : null}
       {channel ? <ChannelView channel={channel} info={info} /> : null}
     </div>
   )

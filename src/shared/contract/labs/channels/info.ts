@@ -226,6 +226,35 @@ export interface ChannelsPersistenceInfo {
   } | null
 }
 
+/** Events whose whole story the event-flow view shows at once (the newest recorded). */
+export const CHANNEL_FLOW_WINDOW = 12
+/** Steps kept per event (a fan-out to many consumers is cut here; `more` counts the rest). */
+export const CHANNEL_FLOW_STEPS_MAX = 24
+
+/** What happened to an event at one proxy, as the event-flow view draws it. */
+export type ChannelFlowKind = 'received' | 'filtered' | 'discarded' | 'expired' | 'delivered'
+
+export interface ChannelFlowStep {
+  kind: ChannelFlowKind
+  /** The proxy: `S<admin>/<proxy>` on the supplier side, `C<admin>/<proxy>` on the consumer side. */
+  proxy: string
+  /** ms since the lab started. */
+  t: number
+  /** filtered: `supplier` or `consumer` stage; discarded: the reason (and policy); else null. */
+  detail: string | null
+}
+
+/** One event's story through one channel: received from a supplier, then fanned out. */
+export interface ChannelFlowEvent {
+  channelId: number
+  seq: number
+  /** domain/type of the event. */
+  type: string
+  steps: ChannelFlowStep[]
+  /** Steps not kept (beyond CHANNEL_FLOW_STEPS_MAX). */
+  more: number
+}
+
 export interface ChannelsInfo {
   status: 'stopped' | 'starting' | 'ready' | 'restarting' | 'closed'
   /** The channel whose consumers get queue details (null: the first channels). */
@@ -256,6 +285,12 @@ export interface ChannelsInfo {
     sendFailed: number
   }
   persistence: ChannelsPersistenceInfo
+  /**
+   * The event-flow view: the newest CHANNEL_FLOW_WINDOW recorded events, supplier → channel →
+   * each consumer proxy, with filtered, discarded and expired marked. Above 100 events a second
+   * only 1 in `sampleEvery` is recorded (whole stories).
+   */
+  flow: { sampleEvery: number; events: ChannelFlowEvent[] }
   /** Sums over all channels. */
   totals: ChannelCountersInfo
   /** True when details were dropped to stay below CHANNELS_INFO_MAX_BYTES. */
