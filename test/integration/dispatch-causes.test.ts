@@ -140,6 +140,26 @@ describe('dispatch checker causes, mode × fault', () => {
     })
   }
 
+  it('the same seed drops the same epochs in two runs; another seed drops others', async () => {
+    const args = [
+      '--semantics',
+      'at-most-once',
+      ...FAST,
+      '--timeout-ms',
+      '300',
+      '--drop-to-worker',
+      '0.2'
+    ]
+    const lost = async (seed: string): Promise<number[]> => {
+      const { report } = await runJson([...args, '--seed', seed], redis)
+      return report.perEpoch.executions.flatMap((n, i) => (n === 0 ? [i + 1] : []))
+    }
+    const first = await lost('7')
+    expect(first.length).toBeGreaterThan(10)
+    expect(await lost('7')).toEqual(first)
+    expect(await lost('8')).not.toEqual(first)
+  })
+
   it('a stopped run lists its unsent epochs apart, not as violations', async () => {
     lab = new DispatchLab({ redis, emit: () => undefined })
     await lab.start({

@@ -40,6 +40,7 @@ const USAGE = `usage: flowlab run [options]
   --work-ms MS            work time per message (default 0)
   --timeout-ms MS         ack timeout (default 1000)
   --max-attempts N        sends per epoch at most; 0 = unlimited (default 50)
+  --seed S                seed of the link's drops, duplicates and jitter (same seed, same epochs)
   --window N              most messages in flight (default 64)
   --drop-to-worker P      drop requests with probability P
   --drop-to-dispatcher P  drop acks with probability P
@@ -118,6 +119,7 @@ function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedRun | 'help
       'work-ms': { type: 'string' },
       'timeout-ms': { type: 'string' },
       'max-attempts': { type: 'string' },
+      seed: { type: 'string' },
       window: { type: 'string' },
       'drop-to-worker': { type: 'string' },
       'drop-to-dispatcher': { type: 'string' },
@@ -181,6 +183,7 @@ function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedRun | 'help
     workMs: num('work-ms', values['work-ms'], { max: 3_600_000 }),
     timeoutMs: num('timeout-ms', values['timeout-ms'], { min: 5, max: 3_600_000 }),
     maxAttempts: num('max-attempts', values['max-attempts'], { max: 1_000_000 }),
+    seed: num('seed', values.seed, { max: 4_294_967_295 }),
     window: num('window', values.window, { min: 1, max: 100_000 }),
     workerConcurrency: num('worker-concurrency', values['worker-concurrency'], { min: 1, max: 64 }),
     endpoint,

@@ -9,6 +9,7 @@ import {
 } from './protocol'
 import { SendQueue } from '../zmq/send-queue'
 import { HandshakeWatch } from './handshake-watch'
+import { ChanceSalt, LinkChance } from './link-chance'
 
 /** Fault trace events are summarised per direction at most this often (the trace cannot flood). */
 export const LINK_TRACE_INTERVAL_MS = 100
@@ -40,6 +41,8 @@ export interface FaultLinkOptions {
     data?: Record<string, string | number | boolean | null>
   ): void
   onError(err: Error): void
+  /** Seeded link faults: the same seed hurts the same epochs in every run (null: random). */
+  seed?: number | null
 }
 
 interface DirectionState {
@@ -87,6 +90,7 @@ function newDirection(): DirectionState {
  */
 export class FaultLink {
   readonly #opts: FaultLinkOptions
+  readonly #chance: LinkChance
   readonly #front = new Router({
     linger: 0,
     sendHighWaterMark: LINK_HWM,
@@ -120,6 +124,7 @@ export class FaultLink {
 
   constructor(opts: FaultLinkOptions) {
     this.#opts = opts
+    this.#chance = new LinkChance(opts.seed ?? null)
     this.#toFront = new SendQueue(this.#front, LINK_SEND_QUEUE_MAX, opts.onError)
     this.#toBack = new SendQueue(this.#back, LINK_SEND_QUEUE_MAX, opts.onError)
   }
@@ -364,20 +369,24 @@ export class FaultLink {
       this.#fault(d, direction, 'dropped-next', epochFrame)
       return
     }
-    if (r.dropP > 0 && Math.random() < r.dropP) {
+    const roll =
+      r.dropP > 0 || r.duplicateP > 0 || r.jitterMs > 0
+        ? this.#chance.roll(direction, peekEpoch(epochFrame))
+        : Math.random
+    if (r.dropP > 0 && roll(ChanceSalt.Drop) < r.dropP) {
       d.counters.dropped++
       this.#fault(d, direction, 'dropped', epochFrame)
       return
     }
     let copies = 1
-    if (r.duplicateP > 0 && Math.random() < r.duplicateP) {
+    if (r.duplicateP > 0 && roll(ChanceSalt.Duplicate) < r.duplicateP) {
       copies = 2
       d.counters.duplicated++
       this.#fault(d, direction, 'duplicated', epochFrame)
     }
     const delay =
       r.delayMs > 0 || r.jitterMs > 0
-        ? Math.max(0, r.delayMs + (Math.random() * 2 - 1) * r.jitterMs)
+        ? Math.max(0, r.delayMs + (roll(ChanceSalt.Jitter) * 2 - 1) * r.jitterMs)
         : 0
     d.counters.forwarded += copies
     if (delay > 0) {

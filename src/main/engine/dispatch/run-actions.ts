@@ -41,6 +41,7 @@ export function createLink(
   return new FaultLink({
     frontend: `inproc://flowlab-dispatch-${labId}-${randomBytes(4).toString('hex')}`,
     endpoint: settings.endpoint,
+    seed: settings.seed ?? null,
     onFault: (direction, kind, epoch) => {
       flagLinkFault(ledger, direction, kind, epoch)
       recordLinkFault(telemetry.flow, ledger, direction, kind, epoch)

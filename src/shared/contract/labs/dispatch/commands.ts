@@ -66,6 +66,11 @@ export const DispatchSettingsSchema = z.strictObject({
   semantics: SemanticsSchema.default('exactly-once-atomic'),
   /** Epochs to dispatch, numbered 1..messages. */
   messages: z.number().int().min(1).max(10_000_000).default(1_000),
+  /**
+   * Seed of the link's probabilistic faults (drop, duplicate, jitter): the same seed hurts the
+   * same epochs in every run, whatever the timing. Absent: random.
+   */
+  seed: z.number().int().min(0).max(4_294_967_295).optional(),
   /** Sends per second; 0 = as fast as the window allows. */
   ratePerSec: z.number().min(0).max(1_000_000).default(0),
   /** Worker processes the lab starts; 0 = only external workers. */
