@@ -65,16 +65,22 @@ export interface CacheView {
 
 export const EMPTY_VIEW: CacheView = { entries: [], dirty: 0, queueDepth: 0, queueOldestAt: null }
 
-/** Reads the first CACHE_INFO_ENTRIES_MAX keys, cache beside database, plus dirty and queue. */
+/**
+ * Reads CACHE_INFO_ENTRIES_MAX keys, cache beside database, plus dirty and queue: the dirty ones
+ * first (what a crash would take), then the first keys by name, so with many keys the rows that
+ * matter are still on screen.
+ */
 export async function readView(
   client: Redis,
   store: CacheStore,
   db: Database,
   keys: number
 ): Promise<CacheView> {
-  const names = Array.from({ length: Math.min(keys, CACHE_INFO_ENTRIES_MAX) }, (_, i) =>
-    keyName(i + 1)
-  )
+  const max = Math.min(keys, CACHE_INFO_ENTRIES_MAX)
+  const dirtyFirst = (await store.someDirtyKeys(client, max)).sort(byKeyNumber)
+  const names = [
+    ...new Set([...dirtyFirst, ...Array.from({ length: max }, (_, i) => keyName(i + 1))])
+  ].slice(0, max)
   const [cached, dirty, queueDepth, head] = await Promise.all([
     Promise.all(names.map((key) => store.get(client, key))),
     store.dirtyCount(client),
@@ -94,4 +100,9 @@ export async function readView(
     }
   })
   return { entries, dirty, queueDepth, queueOldestAt: head[0]?.at ?? null }
+}
+
+/** k2 before k10. */
+function byKeyNumber(a: string, b: string): number {
+  return Number(a.slice(1)) - Number(b.slice(1))
 }

@@ -100,6 +100,11 @@ export class CacheStore {
     return client.smembers(this.keys.dirty)
   }
 
+  /** Up to `count` dirty keys (any of them: a sample when there are more). */
+  async someDirtyKeys(client: Redis, count: number): Promise<string[]> {
+    return client.srandmember(this.keys.dirty, count)
+  }
+
   async dirtyCount(client: Redis): Promise<number> {
     return client.scard(this.keys.dirty)
   }

@@ -137,7 +137,7 @@ export interface CacheInfo {
   counts: CacheCounts
   hitRatio: number | null
   latency: CacheLatency
-  /** First CACHE_INFO_ENTRIES_MAX keys by name (k1, k2 …), cache beside database. */
+  /** CACHE_INFO_ENTRIES_MAX keys, cache beside database: the dirty ones first, then k1, k2 … */
   entries: CacheEntryInfo[]
   entriesTotal: number
   /** Dirty entries now (write-back). */
