@@ -47,7 +47,7 @@ function EntryRow(props: { entry: CacheEntryInfo }): ReactNode {
 }
 
 /**
- * The cache beside the database, key by key (the first CACHE_INFO_ENTRIES_MAX by name): the
+ * The cache beside the database, key by key (dirty ones first, as the engine sends them): the
  * cached value with its version, TTL and dirty flag, the row, and whether the two disagree.
  */
 export function EntriesTable(props: {
