@@ -29,7 +29,7 @@ export interface ChannelCountersInfo {
 
 /** A short, bounded view of one event. */
 export interface EventPreviewInfo {
-  /** Channel receive sequence number (restored events after a restart are renumbered ≤ 0). */
+  /** Channel receive sequence number; restored events keep theirs, new ones are numbered after them. */
   seq: number
   /** `domain/type` ('/%ANY' for any events). */
   eventType: string
