@@ -36,6 +36,16 @@ export interface EventPreviewInfo {
   eventName: string
   /** JSON text, at most CHANNELS_INFO_PREVIEW_CHARS. */
   preview: string
+  /**
+   * Structured events: the header fields and filterable data as `[name, JSON text]` pairs (at most
+   * CHANNELS_INFO_PREVIEW_FIELDS_MAX each, values cut at CHANNELS_INFO_PREVIEW_VALUE_CHARS) and
+   * the remainder of the body as JSON text (at most CHANNELS_INFO_PREVIEW_CHARS).
+   */
+  structured?: {
+    variableHeader: [string, string][]
+    filterableData: [string, string][]
+    body: string
+  }
 }
 
 /** One queued entry of a consumer's queue, in delivery order. */
