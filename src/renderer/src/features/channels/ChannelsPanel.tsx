@@ -8,6 +8,7 @@ import { useCommand } from '../../lib/use-command'
 import { useLabInfo } from '../../lib/use-lab-info'
 import { ChannelView } from './ChannelView'
 import { CreateChannelForm } from './CreateChannelForm'
+import './channels.css'
 
 /** The remote door's rejects and refusals by reason, for a tooltip. */
 function reasons(remote: ChannelsInfo['remote']): string {
