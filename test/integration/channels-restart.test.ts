@@ -104,11 +104,23 @@ describe('channels:restart with persistent channels', () => {
       (p) => p.ref.proxyId === con.proxy.proxyId
     )
     expect(proxy?.queue.entries.map((e) => e.eventName)).toEqual(['r1', 'r4', 'r6'])
+    // Restored events keep the ids they had (r1 was the 1st event, r4 the 4th, r6 the 6th).
+    expect(proxy?.queue.entries.map((e) => e.seq)).toEqual([1, 4, 6])
     expect(proxy?.filterIds).toHaveLength(1)
     expect(info.clients.find((c) => c.id === con.clientId)?.state).toBe('killed')
 
     // The filter came back with the proxy: severity 1 is still filtered out after the restart.
     await run({ type: 'channels:push', clientId: sup.clientId, events: [event(7, 1), event(8, 5)] })
+    // New events are numbered after the restored ones: r7, r8 are the channel's events 7 and 8.
+    const queued = lab.toInfo().channels[0]?.consumerAdmins[0]?.proxies.find(
+      (p) => p.ref.proxyId === con.proxy.proxyId
+    )?.queue.entries
+    expect(queued?.map((e) => [e.eventName, e.seq])).toEqual([
+      ['r1', 1],
+      ['r4', 4],
+      ['r6', 6],
+      ['r8', 8]
+    ])
     await run({ type: 'channels:revive', clientId: con.clientId })
     await eventually(
       () => (lab.toInfo().clients.find((c) => c.id === con.clientId)?.received ?? 0) >= 4,

@@ -381,6 +381,10 @@ describe('channels:evaluate (live filter editor)', () => {
         ChannelsCommandSchema.parse({ type: 'channels:evaluate', constraint: '$severity >' })
       )) as ChannelsEvaluateResult
       expect(bad).toMatchObject({ ok: false, error: { kind: 'syntax', column: 12 } })
+      // The message leaves the column to the caller (the editor says `at column 12:` itself).
+      expect(bad.ok === false && bad.error.message).toBe(
+        'expected an expression but found end of input'
+      )
       const good = (await lab.execute(
         ChannelsCommandSchema.parse({
           type: 'channels:evaluate',

@@ -1,5 +1,7 @@
 import {
   CHANNELS_INFO_PREVIEW_CHARS,
+  CHANNELS_INFO_PREVIEW_FIELDS_MAX,
+  CHANNELS_INFO_PREVIEW_VALUE_CHARS,
   StructuredEventSchema,
   type EventPreviewInfo
 } from '@shared/contract/labs/channels'
@@ -38,17 +40,25 @@ export function structuredEventFromJson(json: JsonValue): StructuredEvent {
   return parsed.data as StructuredEvent
 }
 
-/** Cuts a JSON text to the preview bound. */
-export function previewText(value: unknown): string {
+/** Cuts a JSON text to the preview bound (or `max` characters). */
+export function previewText(value: unknown, max = CHANNELS_INFO_PREVIEW_CHARS): string {
   let text: string
   try {
     text = JSON.stringify(value) ?? 'null'
   } catch {
     text = String(value)
   }
-  return text.length > CHANNELS_INFO_PREVIEW_CHARS
-    ? `${text.slice(0, CHANNELS_INFO_PREVIEW_CHARS - 1)}…`
-    : text
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text
+}
+
+/** A property list as bounded `[name, JSON text]` pairs. */
+function previewFields(list: { name: string; value: unknown }[]): [string, string][] {
+  return list
+    .slice(0, CHANNELS_INFO_PREVIEW_FIELDS_MAX)
+    .map((p) => [
+      p.name.slice(0, CHANNELS_INFO_PREVIEW_VALUE_CHARS),
+      previewText(p.value, CHANNELS_INFO_PREVIEW_VALUE_CHARS)
+    ])
 }
 
 /** A bounded view of one event for the UI. */
@@ -61,6 +71,11 @@ export function previewEvent(event: ChannelEvent, seq: number): EventPreviewInfo
     seq,
     eventType: `${fixed.event_type.domain_name}/${fixed.event_type.type_name}`.slice(0, 120),
     eventName: fixed.event_name.slice(0, 120),
-    preview: previewText(event.event)
+    preview: previewText(event.event),
+    structured: {
+      variableHeader: previewFields(event.event.header.variable_header),
+      filterableData: previewFields(event.event.filterable_data),
+      body: previewText(event.event.remainder_of_body)
+    }
   }
 }

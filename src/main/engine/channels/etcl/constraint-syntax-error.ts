@@ -11,6 +11,8 @@ export class ConstraintSyntaxError extends Error {
   readonly expected: string
   /** What was there instead, e.g. `'and'` or `end of input`. */
   readonly found: string
+  /** The message without the column prefix (`expected … but found …`), for callers that show the column apart. */
+  readonly detail: string
 
   /**
    * @param column - 1-based column of the offending token
@@ -18,8 +20,10 @@ export class ConstraintSyntaxError extends Error {
    * @param found - the token found instead, already quoted where it is source text
    */
   constructor(column: number, expected: string, found: string) {
-    super(`column ${column}: expected ${expected} but found ${found}`)
+    const detail = `expected ${expected} but found ${found}`
+    super(`column ${column}: ${detail}`)
     this.name = 'ConstraintSyntaxError'
+    this.detail = detail
     this.column = column
     this.expected = expected
     this.found = found

@@ -8,6 +8,8 @@ export class ConstraintTypeError extends Error {
   readonly code = 'ConstraintType'
   /** 1-based column of the operator (or literal) that is ill-typed. */
   readonly column: number
+  /** What is wrong, without the column prefix. */
+  readonly detail: string
 
   /**
    * @param column - 1-based column of the offending operator or literal
@@ -16,6 +18,7 @@ export class ConstraintTypeError extends Error {
   constructor(column: number, detail: string) {
     super(`column ${column}: ${detail}`)
     this.name = 'ConstraintTypeError'
+    this.detail = detail
     this.column = column
   }
 }

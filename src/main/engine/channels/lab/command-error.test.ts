@@ -80,6 +80,8 @@ describe('ChannelsLab command errors carry details', () => {
     expect(typeof err.details?.column).toBe('number')
     expect(err.message).toMatch(/^InvalidConstraint: .* \(column \d+\)$/)
     expect(err.message).toContain(`(column ${String(err.details?.column)})`)
+    // The column is said once, not also by the constraint error's own `column N:` prefix.
+    expect(err.message.match(/column/g)).toHaveLength(1)
   })
 
   it('a filter error without a column carries only the code', async () => {

@@ -51,9 +51,15 @@ export function toCommandError(err: unknown): unknown {
         : null
     const details: ErrorDetails = { notifyCode: err.code }
     if (column !== null) details.column = column
+    // The cause's message starts with its own `column N:`; say the column once, at the end.
+    const text =
+      (cause instanceof ConstraintSyntaxError || cause instanceof ConstraintTypeError) &&
+      err.details.constraint
+        ? `invalid constraint '${err.details.constraint.constraint_expr}': ${cause.detail}`
+        : err.message
     return new CommandError(
       ErrorCode.InvalidCommand,
-      `${err.code}: ${err.message}${column === null ? '' : ` (column ${column})`}`,
+      `${err.code}: ${text}${column === null ? '' : ` (column ${column})`}`,
       details
     )
   }

@@ -25,7 +25,7 @@ export function evaluateConstraint(
           column: err.column,
           expected: err.expected,
           found: err.found,
-          message: err.message
+          message: err.detail
         }
       }
     }
@@ -37,7 +37,7 @@ export function evaluateConstraint(
           column: err.column,
           expected: null,
           found: null,
-          message: err.message
+          message: err.detail
         }
       }
     }

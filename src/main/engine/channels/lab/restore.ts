@@ -206,11 +206,12 @@ function restoreProxy(
   let restored = 0
   const events = stored.get(consumerKey(channel.id, p.ref.adminId, p.ref.proxyId)) ?? []
   if (proxy instanceof ProxySupplier && events.length > 0) {
-    // The channel's sequence numbers start again at 1 in this run; restored events get the
-    // numbers below, in their original order, so they stay older than anything new.
-    events.forEach((e, i) => {
+    // Restored events keep the sequence numbers they were stored with (their original order);
+    // the channel numbers new events after the highest, so they stay older than anything new.
+    for (const e of events) channel.continueSequenceAfter(e.seq)
+    events.forEach((e) => {
       const envelope: Envelope = {
-        seq: i - events.length,
+        seq: e.seq,
         event: e.event,
         bytes: eventBytes(e.event),
         receivedAtMs: e.receivedAtMs,

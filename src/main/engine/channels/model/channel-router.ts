@@ -90,6 +90,11 @@ export class ChannelRouter {
     }
   }
 
+  /** Numbers the next event after `seq` (no effect when the numbering is already past it). */
+  continueSequenceAfter(seq: number): void {
+    if (Number.isSafeInteger(seq) && seq > this.#seq) this.#seq = seq
+  }
+
   /**
    * Channel-wide overflow (MaxQueueLength with RejectNewEvents FALSE): picks the victim over
    * every consumer queue with the channel's DiscardPolicy (§3.3).

@@ -361,6 +361,14 @@ export class EventChannel {
   }
 
   /**
+   * @internal restore: events restored from the store keep their sequence numbers, so new events
+   * are numbered after the highest one (they stay younger, and ids do not repeat).
+   */
+  continueSequenceAfter(seq: number): void {
+    this.#router.continueSequenceAfter(seq)
+  }
+
+  /**
    * @internal channel-wide overflow (MaxQueueLength with RejectNewEvents FALSE): picks the victim
    * over every consumer queue with the channel's DiscardPolicy (§3.3).
    * @returns false when the incoming item itself must be dropped

@@ -1,8 +1,9 @@
 import { useState, type ReactNode } from 'react'
 import { ChannelsCommandType, type ChannelInfoJson } from '@shared/contract/labs/channels'
 import { useCommand } from '../../lib/use-command'
+import { ConfirmButton } from './ConfirmButton'
 
-/** What a channel as a whole can do: flood it, federate it to another channel, destroy it. */
+/** What a channel as a whole can do: flood it, federate it to another channel, destroy it (asks first). */
 export function ChannelActions(props: { channel: ChannelInfoJson; others: number[] }): ReactNode {
   const { run, busy, error } = useCommand()
   const [count, setCount] = useState(1000)
@@ -49,14 +50,13 @@ export function ChannelActions(props: { channel: ChannelInfoJson; others: number
       >
         Federate
       </button>
-      <button
-        className="btn btn-danger"
+      <ConfirmButton
+        label="Destroy channel"
+        question={`Destroy channel ${id}? Every client is disconnected and queued events are lost.`}
         disabled={busy}
-        onClick={() => void run({ type: ChannelsCommandType.Destroy, channelId: id })}
-        data-testid="channel-destroy"
-      >
-        Destroy channel
-      </button>
+        onConfirm={() => void run({ type: ChannelsCommandType.Destroy, channelId: id })}
+        testId="channel-destroy"
+      />
       {error ? <span className="inline-error small">{error}</span> : null}
     </div>
   )

@@ -4,6 +4,8 @@ import type {
   ChannelsInfo,
   ConsumerProxyInfo
 } from '@shared/contract/labs/channels'
+import { AdminPropertiesForm } from './AdminPropertiesForm'
+import { AdminsSection } from './AdminsSection'
 import { ChannelActions } from './ChannelActions'
 import { ChannelGraph } from './ChannelGraph'
 import { ClientCard } from './ClientCard'
@@ -11,6 +13,9 @@ import { ConnectForm } from './ConnectForm'
 import { discardText } from './events'
 import { FilterEditor } from './FilterEditor'
 import { filterTargets } from './filter-targets'
+import { MappingFilterForm } from './MappingFilterForm'
+import { QoSEditor } from './QoSEditor'
+import { propertiesText } from './qos-names'
 
 /** One channel: its counters and graph, its clients, its filters and its discovery table. */
 export function ChannelView(props: { channel: ChannelInfoJson; info: ChannelsInfo }): ReactNode {
@@ -34,27 +39,36 @@ export function ChannelView(props: { channel: ChannelInfoJson; info: ChannelsInf
             {channel.counters.expired} expired · {channel.counters.rejected} rejected
           </span>
         </header>
-        <p className="muted small">
-          QoS {channel.qos.map((q) => `${q.name}=${String(q.value)}`).join(' · ')}
+        <p className="muted small" data-testid="channel-qos">
+          QoS {propertiesText(channel.qos)} · admin {propertiesText(channel.admin)}
         </p>
+        <QoSEditor
+          target={{ channelId: channel.id }}
+          level="channel"
+          current={[]}
+          testId="channel-qos-editor"
+        />
+        <AdminPropertiesForm key={channel.id} channel={channel} />
         <ChannelActions
           channel={channel}
           others={info.channels.map((c) => c.id).filter((i) => i !== channel.id)}
         />
         <ChannelGraph channel={channel} clients={info.clients} />
       </section>
+      <AdminsSection channel={channel} />
       <section className="panel">
         <h2>Clients</h2>
         <ConnectForm channel={channel} />
         <div className="client-grid">
           {clients.map((c) => (
-            <ClientCard key={c.id} client={c} proxy={consumerProxies.get(c.id)} />
+            <ClientCard key={c.id} client={c} proxy={consumerProxies.get(c.id)} channel={channel} />
           ))}
         </div>
       </section>
       <section className="panel">
         <h2>Filters</h2>
         <FilterEditor targets={filterTargets(channel, info)} />
+        <MappingFilterForm targets={filterTargets(channel, info)} />
         {filters.length > 0 ? (
           <table className="table compact" data-testid="filters-table">
             <thead>

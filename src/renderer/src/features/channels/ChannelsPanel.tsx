@@ -9,6 +9,7 @@ import { useLabInfo } from '../../lib/use-lab-info'
 import { ChannelView } from './ChannelView'
 import { CreateChannelForm } from './CreateChannelForm'
 import { EventFlow } from './EventFlow'
+import './channels.css'
 
 /** The remote door's rejects and refusals by reason, for a tooltip. */
 function reasons(remote: ChannelsInfo['remote']): string {

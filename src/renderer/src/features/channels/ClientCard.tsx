@@ -1,184 +1,96 @@
-import { useState, type ReactNode } from 'react'
+import type { ReactNode } from 'react'
 import {
   ChannelsCommandType,
+  type AdminInfoJson,
+  type ChannelInfoJson,
   type ConsumerProxyInfo,
   type LabClientInfo,
   type PropertyJson
 } from '@shared/contract/labs/channels'
 import { formatBytes, formatTime } from '../../lib/format'
 import { useCommand } from '../../lib/use-command'
-import { discardText, structuredEvent } from './events'
+import { ConfirmButton } from './ConfirmButton'
+import { ConsumerControls } from './ConsumerControls'
+import { DiscoveryForm } from './DiscoveryForm'
+import { EventEditor } from './EventEditor'
+import { discardText } from './events'
+import { QoSEditor } from './QoSEditor'
+import { effectiveQoS, qosValueText } from './qos-names'
+import { ReceivedList } from './ReceivedList'
 
-function SupplierForm(props: { client: LabClientInfo }): ReactNode {
-  const { run, busy, error } = useCommand()
-  const [domain, setDomain] = useState('Telecom')
-  const [type, setType] = useState('Alarm')
-  const [name, setName] = useState('event')
-  const [priority, setPriority] = useState(3)
-  const [data, setData] = useState('severity=4')
-  const [count, setCount] = useState(1)
-  const id = props.client.id
-  const push = (): void => {
-    const props_: PropertyJson[] = data
-      .split(',')
-      .map((pair) => pair.trim())
-      .filter(Boolean)
-      .map((pair) => {
-        const [k, v = ''] = pair.split('=')
-        const n = Number(v)
-        return { name: (k ?? '').trim(), value: v.trim() !== '' && !Number.isNaN(n) ? n : v.trim() }
-      })
-    const events = Array.from({ length: Math.max(1, count) }, (_, i) =>
-      structuredEvent({
-        domain,
-        type,
-        name: count > 1 ? `${name}-${i + 1}` : name,
-        priority,
-        data: props_,
-        body: ''
-      })
-    )
-    void run({ type: ChannelsCommandType.Push, clientId: id, events })
-  }
-  return (
-    <div className="push-form" data-testid={`push-form-${id}`}>
-      <label className="field">
-        <span>domain</span>
-        <input value={domain} onChange={(e) => setDomain(e.target.value)} />
-      </label>
-      <label className="field">
-        <span>type</span>
-        <input value={type} onChange={(e) => setType(e.target.value)} />
-      </label>
-      <label className="field">
-        <span>name</span>
-        <input value={name} onChange={(e) => setName(e.target.value)} />
-      </label>
-      <label className="field">
-        <span>Priority</span>
-        <input
-          type="number"
-          value={priority}
-          onChange={(e) => setPriority(Number(e.target.value))}
-          className="narrow"
-          data-testid={`push-priority-${id}`}
-        />
-      </label>
-      <label className="field field-grow">
-        <span>filterable data (name=value, …)</span>
-        <input value={data} onChange={(e) => setData(e.target.value)} />
-      </label>
-      <label className="field">
-        <span>count</span>
-        <input
-          type="number"
-          min={1}
-          value={count}
-          onChange={(e) => setCount(Number(e.target.value))}
-          className="narrow"
-        />
-      </label>
-      <button
-        className="btn btn-primary"
-        disabled={busy || props.client.state !== 'connected'}
-        onClick={push}
-        data-testid={`push-${id}`}
-      >
-        {props.client.role === 'pull-supplier' ? 'Offer' : 'Push'}
-      </button>
-      {error ? <p className="inline-error small">{error}</p> : null}
-    </div>
-  )
-}
-
-function ConsumerControls(props: {
-  client: LabClientInfo
-  proxy: ConsumerProxyInfo | undefined
+/** "queue 3/∞" when MaxEventsPerConsumer is 0 (the lab's hard bound in the tooltip). */
+function QueueLine(props: {
+  proxy: ConsumerProxyInfo
+  channel: ChannelInfoJson
+  admin: AdminInfoJson | undefined
 }): ReactNode {
-  const { run, busy, error } = useCommand()
-  const { client, proxy } = props
-  const pull = client.role === 'pull-consumer'
+  const { proxy } = props
+  const q = proxy.queue
+  const max = effectiveQoS('MaxEventsPerConsumer', props.channel, props.admin, proxy)
+  const unlimited = max === undefined || max === 0
   return (
-    <div className="client-actions">
-      {client.state === 'killed' ? (
-        <button
-          className="btn btn-small"
-          disabled={busy}
-          onClick={() => void run({ type: ChannelsCommandType.Revive, clientId: client.id })}
-        >
-          Revive
-        </button>
-      ) : (
-        <button
-          className="btn btn-small btn-danger"
-          disabled={busy || client.state !== 'connected'}
-          onClick={() => void run({ type: ChannelsCommandType.Kill, clientId: client.id })}
-          data-testid={`kill-${client.id}`}
-        >
-          Kill consumer
-        </button>
-      )}
-      {!pull && proxy ? (
-        proxy.suspended ? (
-          <button
-            className="btn btn-small btn-on"
-            disabled={busy}
-            onClick={() => void run({ type: ChannelsCommandType.Resume, proxy: proxy.ref })}
-          >
-            Resume
-          </button>
-        ) : (
-          <button
-            className="btn btn-small"
-            disabled={busy || !proxy.connected}
-            onClick={() => void run({ type: ChannelsCommandType.Suspend, proxy: proxy.ref })}
-            data-testid={`suspend-${client.id}`}
-          >
-            Suspend
-          </button>
-        )
-      ) : null}
-      {pull ? (
-        <>
-          <button
-            className="btn btn-small"
-            disabled={busy}
-            onClick={() =>
-              void run({ type: ChannelsCommandType.Pull, clientId: client.id, mode: 'try_pull' })
-            }
-          >
-            try_pull
-          </button>
-          <button
-            className="btn btn-small"
-            disabled={busy}
-            onClick={() =>
-              void run({ type: ChannelsCommandType.Pull, clientId: client.id, mode: 'pull' })
-            }
-          >
-            pull (blocks)
-          </button>
-        </>
-      ) : null}
-      <button
-        className="btn btn-small"
-        disabled={busy || client.state === 'disconnected'}
-        onClick={() => void run({ type: ChannelsCommandType.Disconnect, clientId: client.id })}
+    <span className="muted" data-testid={`queue-line-${proxy.ref.adminId}-${proxy.ref.proxyId}`}>
+      {' '}
+      ·{' '}
+      <span
+        title={
+          unlimited
+            ? `MaxEventsPerConsumer 0 = no limit; the lab still bounds a queue at ${q.capacity} events`
+            : `MaxEventsPerConsumer ${q.capacity}`
+        }
       >
-        Disconnect
-      </button>
-      {error ? <span className="inline-error small">{error}</span> : null}
-    </div>
+        queue {q.length}/{unlimited ? '∞' : q.capacity}
+      </span>{' '}
+      ({formatBytes(q.bytes)} of {formatBytes(q.bytesCapacity)}) · {q.orderPolicy} /{' '}
+      {q.discardPolicy} · {proxy.counters.filteredOut} filtered out · {discardText(proxy.counters)}{' '}
+      · {proxy.counters.expired} expired
+      {proxy.filterIds.length > 0 ? ` · filters ${proxy.filterIds.join(', ')}` : ''}
+      {proxy.priorityFilterId !== null ? ` · priority map #${proxy.priorityFilterId}` : ''}
+      {proxy.lifetimeFilterId !== null ? ` · lifetime map #${proxy.lifetimeFilterId}` : ''}
+    </span>
   )
 }
 
-/** One lab client: a supplier with its push form, or a consumer with what it received and its queue. */
+function ProxySettings(props: { client: LabClientInfo; qos: PropertyJson[] }): ReactNode {
+  const { run, busy } = useCommand()
+  const { client } = props
+  return (
+    <details className="proxy-settings">
+      <summary className="small">
+        proxy {client.proxy.adminId}/{client.proxy.proxyId}: QoS, discovery, destroy
+      </summary>
+      <QoSEditor
+        target={client.proxy}
+        level="proxy"
+        current={props.qos}
+        testId={`proxy-qos-${client.id}`}
+      />
+      <DiscoveryForm client={client} />
+      <ConfirmButton
+        small
+        label="Destroy proxy"
+        question={`Destroy proxy ${client.proxy.adminId}/${client.proxy.proxyId}? Its client is disconnected and its queue lost.`}
+        disabled={busy}
+        onConfirm={() => void run({ type: ChannelsCommandType.DestroyProxy, proxy: client.proxy })}
+        testId={`destroy-proxy-${client.id}`}
+      />
+    </details>
+  )
+}
+
+/** One lab client: a supplier with its event editor, or a consumer with its queue and what it received. */
 export function ClientCard(props: {
   client: LabClientInfo
   proxy: ConsumerProxyInfo | undefined
+  channel: ChannelInfoJson
 }): ReactNode {
-  const { client, proxy } = props
+  const { client, proxy, channel } = props
   const consumer = client.role.endsWith('consumer')
+  const admins = consumer ? channel.consumerAdmins : channel.supplierAdmins
+  const admin = admins.find((a) => a.id === client.proxy.adminId)
+  const ownProxy = admin?.proxies.find((p) => p.ref.proxyId === client.proxy.proxyId)
+  const batch = effectiveQoS('MaximumBatchSize', channel, admin, ownProxy)
+  const pacing = effectiveQoS('PacingInterval', channel, admin, ownProxy)
   return (
     <div
       className={`client-card state-${client.state}`}
@@ -188,9 +100,12 @@ export function ClientCard(props: {
       <header>
         <strong>{client.label ?? client.id}</strong>
         <span className="muted small">
-          {client.role} · {client.kind} · proxy {client.proxy.adminId}/{client.proxy.proxyId} ·{' '}
-          {client.state}
+          {client.role} · {client.kind} · admin {client.proxy.adminId}
+          {admin ? ` (${admin.operator})` : ''} · proxy {client.proxy.proxyId} · {client.state}
           {client.pendingPulls > 0 ? ` · ${client.pendingPulls} pull waiting` : ''}
+          {client.kind === 'sequence' && consumer
+            ? ` · MaximumBatchSize ${String(batch ?? 1)} · PacingInterval ${qosValueText('PacingInterval', pacing ?? 0)}`
+            : ''}
         </span>
       </header>
       {client.lastError ? <p className="inline-error small">{client.lastError}</p> : null}
@@ -199,17 +114,7 @@ export function ClientCard(props: {
           <ConsumerControls client={client} proxy={proxy} />
           <p className="small">
             received <strong data-testid={`received-${client.id}`}>{client.received}</strong>
-            {proxy ? (
-              <span className="muted">
-                {' '}
-                · queue {proxy.queue.length}/{proxy.queue.capacity} (
-                {formatBytes(proxy.queue.bytes)} of {formatBytes(proxy.queue.bytesCapacity)}) ·{' '}
-                {proxy.queue.orderPolicy} / {proxy.queue.discardPolicy} ·{' '}
-                {proxy.counters.filteredOut} filtered out · {discardText(proxy.counters)} ·{' '}
-                {proxy.counters.expired} expired
-                {proxy.filterIds.length > 0 ? ` · filters ${proxy.filterIds.join(', ')}` : ''}
-              </span>
-            ) : null}
+            {proxy ? <QueueLine proxy={proxy} channel={channel} admin={admin} /> : null}
           </p>
           {proxy && proxy.queue.entries.length > 0 ? (
             <div className="queue" data-testid={`queue-${client.id}`}>
@@ -217,7 +122,8 @@ export function ClientCard(props: {
               <ol>
                 {proxy.queue.entries.slice(0, 20).map((q) => (
                   <li key={q.seq}>
-                    #{q.seq} {q.eventType} <span className="muted">p{q.priority}</span>
+                    #{q.seq} {q.eventType} {q.eventName}{' '}
+                    <span className="muted">priority {q.priority}</span>
                     {q.deadlineMs ? (
                       <span className="muted"> · expires {formatTime(q.deadlineMs)}</span>
                     ) : null}
@@ -227,18 +133,7 @@ export function ClientCard(props: {
               </ol>
             </div>
           ) : null}
-          <ol className="received" data-testid={`received-list-${client.id}`}>
-            {client.lastReceived
-              .slice()
-              .reverse()
-              .slice(0, 12)
-              .map((e) => (
-                <li key={`${e.seq}:${e.at}`} data-event-name={e.eventName}>
-                  <span className="muted">{formatTime(e.at)}</span> {e.eventType}{' '}
-                  <strong>{e.eventName}</strong> <span className="muted preview">{e.preview}</span>
-                </li>
-              ))}
-          </ol>
+          <ReceivedList client={client} />
         </>
       ) : (
         <>
@@ -248,9 +143,10 @@ export function ClientCard(props: {
               ? ` · ${client.buffered} waiting for the channel's poll`
               : ''}
           </p>
-          <SupplierForm client={client} />
+          <EventEditor client={client} />
         </>
       )}
+      <ProxySettings client={client} qos={ownProxy?.qos ?? []} />
     </div>
   )
 }

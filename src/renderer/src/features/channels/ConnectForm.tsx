@@ -15,6 +15,11 @@ export function ConnectForm(props: { channel: ChannelInfoJson }): ReactNode {
   const [role, setRole] = useState<ClientRole>('push-consumer')
   const [kind, setKind] = useState<ClientKind>('structured')
   const [label, setLabel] = useState('')
+  const [adminId, setAdminId] = useState(0)
+  const admins = role.endsWith('consumer')
+    ? props.channel.consumerAdmins
+    : props.channel.supplierAdmins
+  const admin = admins.find((a) => a.id === adminId) ?? admins[0]
   return (
     <div className="toolbar" data-testid="connect-form">
       <select
@@ -31,9 +36,22 @@ export function ConnectForm(props: { channel: ChannelInfoJson }): ReactNode {
         value={kind}
         onChange={(e) => setKind(e.target.value as ClientKind)}
         aria-label="Event kind"
+        data-testid="connect-kind"
       >
         {CLIENT_KINDS.map((k) => (
           <option key={k}>{k}</option>
+        ))}
+      </select>
+      <select
+        value={admin?.id ?? 0}
+        onChange={(e) => setAdminId(Number(e.target.value))}
+        aria-label="Admin"
+        data-testid="connect-admin"
+      >
+        {admins.map((a) => (
+          <option key={a.id} value={a.id}>
+            {role.endsWith('consumer') ? 'ConsumerAdmin' : 'SupplierAdmin'} {a.id} ({a.operator})
+          </option>
         ))}
       </select>
       <input
@@ -50,6 +68,7 @@ export function ConnectForm(props: { channel: ChannelInfoJson }): ReactNode {
           void run({
             type: ChannelsCommandType.Connect,
             channelId: props.channel.id,
+            adminId: admin?.id ?? 0,
             role,
             kind,
             ...(label ? { label } : {})

@@ -29,13 +29,23 @@ export interface ChannelCountersInfo {
 
 /** A short, bounded view of one event. */
 export interface EventPreviewInfo {
-  /** Channel receive sequence number (restored events after a restart are renumbered ≤ 0). */
+  /** Channel receive sequence number; restored events keep theirs, new ones are numbered after them. */
   seq: number
   /** `domain/type` ('/%ANY' for any events). */
   eventType: string
   eventName: string
   /** JSON text, at most CHANNELS_INFO_PREVIEW_CHARS. */
   preview: string
+  /**
+   * Structured events: the header fields and filterable data as `[name, JSON text]` pairs (at most
+   * CHANNELS_INFO_PREVIEW_FIELDS_MAX each, values cut at CHANNELS_INFO_PREVIEW_VALUE_CHARS) and
+   * the remainder of the body as JSON text (at most CHANNELS_INFO_PREVIEW_CHARS).
+   */
+  structured?: {
+    variableHeader: [string, string][]
+    filterableData: [string, string][]
+    body: string
+  }
 }
 
 /** One queued entry of a consumer's queue, in delivery order. */

@@ -21,3 +21,7 @@ export const CHANNELS_INFO_REMOTE_MAX = 64
 export const CHANNELS_INFO_PREVIEW_CHARS = 240
 /** Hard bound of the serialised ChannelsInfo; details are dropped to stay below it. */
 export const CHANNELS_INFO_MAX_BYTES = 256 * 1024
+/** Structured previews: most variable-header and filterable-data fields listed per event. */
+export const CHANNELS_INFO_PREVIEW_FIELDS_MAX = 16
+/** Structured previews: longest field value (JSON text, cut with `…`). */
+export const CHANNELS_INFO_PREVIEW_VALUE_CHARS = 80

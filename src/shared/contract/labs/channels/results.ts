@@ -44,6 +44,7 @@ export type ChannelsEvaluateResult =
         expected: string | null
         /** What was found instead (syntax errors). */
         found: string | null
+        /** What is wrong, without the column (the caller shows `column` itself). */
         message: string
       }
     }
