@@ -127,6 +127,7 @@ const info: ChannelsInfo = {
     lastRestart: null
   },
   totals: counters,
+  flow: { sampleEvery: 1, events: [] },
   trimmed: false
 }
 
