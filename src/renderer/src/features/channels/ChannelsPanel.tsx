@@ -98,7 +98,7 @@ export function ChannelsPanel(): ReactNode {
           <p className="muted">No channels yet: create one above.</p>
         )}
       </section>
-      {channel ? <EventFlow flow={info.flow} /> : null}
+      {channel ? <EventFlow flow={info.flow} clients={info.clients} /> : null}
       {channel ? <ChannelView channel={channel} info={info} /> : null}
     </div>
   )

@@ -40,8 +40,25 @@ function lanesOf(events: ChannelFlowEvent[]): { suppliers: string[]; consumers: 
  * through the channel to each consumer-side proxy, with the outcome there — delivered, filtered
  * out (supplier or consumer stage), discarded (with the reason and policy) or expired.
  */
-export function EventFlow(props: { flow: ChannelsInfo['flow'] }): ReactNode {
+export function EventFlow(props: {
+  flow: ChannelsInfo['flow']
+  clients: ChannelsInfo['clients']
+}): ReactNode {
   const { events, sampleEvery } = props.flow
+  const names = new Map<string, string>()
+  for (const c of props.clients) {
+    const p = c.proxy
+    if (c.label)
+      names.set(
+        `${p.channelId}:${p.side === 'supplier' ? 'S' : 'C'}${p.adminId}/${p.proxyId}`,
+        c.label
+      )
+  }
+  const laneTitle = (lane: string): string => {
+    const channelId = events[0]?.channelId
+    const label = channelId === undefined ? undefined : names.get(`${channelId}:${lane}`)
+    return label ? `${label} (${lane})` : lane
+  }
   const { suppliers, consumers } = lanesOf(events)
   const lanes = [...suppliers, 'channel', ...consumers]
   const x = (lane: string): number => LEFT + Math.max(0, lanes.indexOf(lane)) * LANE + LANE / 2
@@ -68,7 +85,7 @@ export function EventFlow(props: { flow: ChannelsInfo['flow'] }): ReactNode {
           {lanes.map((lane) => (
             <g key={lane}>
               <text className="flow-lane" x={x(lane)} y={12} textAnchor="middle">
-                {lane}
+                {laneTitle(lane)}
               </text>
               <line className="flow-lane-line" x1={x(lane)} x2={x(lane)} y1={18} y2={height} />
             </g>
