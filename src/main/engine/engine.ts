@@ -26,6 +26,7 @@ import { FrameStream } from './frame-stream'
 import type { Lab, LabDefinition, LabHost } from './lab'
 import { LAB_DEFINITIONS } from './labs'
 import { ProcessRegistry } from './process-registry'
+import { isKeyBrowserCommand, KeyBrowser } from './redis/key-browser'
 import { RedisHost } from './redis/redis-host'
 import { redisProblems } from './redis/redis-problems'
 import { TraceLog } from './trace/trace-log'
@@ -121,6 +122,8 @@ class FlowlabEngine implements Engine {
   /** Every process the engine starts (workers, redis-server), in `<dataDir>/processes/`. */
   readonly #processes: ProcessRegistry
   readonly #streams = new Set<FrameStream>()
+  /** The Redis panel's key browser (read-only, its own connection). */
+  readonly #keys: KeyBrowser
   readonly #startedAt = Date.now()
   #tick = 0
   #rejected = 0
@@ -146,6 +149,7 @@ class FlowlabEngine implements Engine {
         onTrace: (type, level, message, data) =>
           this.#emit(TraceSource.Redis, type, level, message, data)
       })
+    this.#keys = new KeyBrowser(this.redis)
     for (const definition of config.labDefinitions ?? LAB_DEFINITIONS) {
       if (this.#labs.has(definition.id)) throw new Error(`lab '${definition.id}' registered twice`)
       if (definition.contract.id !== definition.id) {
@@ -214,6 +218,7 @@ class FlowlabEngine implements Engine {
       for (const stream of this.#streams) stream.close()
       this.#streams.clear()
       await this.#queue.catch(() => undefined)
+      this.#keys.close()
       // Labs first, last started first (their workers talk to Redis), then Redis; each cleanup
       // runs even if one fails.
       for (const lab of [...this.#labs.values()].reverse()) {
@@ -296,8 +301,14 @@ class FlowlabEngine implements Engine {
     const command = parsed.value
     if (command.type === CommandType.EngineGetSnapshot)
       return { ok: true, value: this.getSnapshot() }
-    const run = this.#queue.then(() => this.#run(command))
-    this.#queue = run.catch(() => undefined)
+    // Key browsing only reads: it neither waits behind a queued Redis restart nor is traced (a
+    // panel refresh every few seconds would flood the trace); its failures are traced below.
+    let run: Promise<unknown>
+    if (isKeyBrowserCommand(command)) run = this.#keys.execute(command)
+    else {
+      run = this.#queue.then(() => this.#run(command))
+      this.#queue = run.catch(() => undefined)
+    }
     try {
       const value = await run
       return { ok: true, value: value ?? null }
@@ -351,6 +362,9 @@ class FlowlabEngine implements Engine {
         return this.redis.restart()
       case CommandType.RedisSetPersistence:
         return this.redis.setPersistence(command.enabled)
+      case CommandType.RedisScanKeys:
+      case CommandType.RedisReadKey:
+        return this.#keys.execute(command)
       case CommandType.TraceClear:
         this.#trace.clear()
         return null

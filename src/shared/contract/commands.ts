@@ -1,5 +1,12 @@
 import { z } from 'zod'
 import type { LabCommand, LabCommandInput } from './labs'
+import {
+  RedisKeysCommandType,
+  RedisReadKeyResultSchema,
+  RedisReadKeySchema,
+  RedisScanKeysResultSchema,
+  RedisScanKeysSchema
+} from './redis-keys'
 
 /**
  * The engine's own commands (domains `engine`, `redis`, `trace`), with their schemas; each lab's
@@ -12,6 +19,9 @@ export const CommandType = {
   RedisKill: 'redis:kill',
   RedisRestart: 'redis:restart',
   RedisSetPersistence: 'redis:setPersistence',
+  /** The key browser (redis-keys.ts): read-only, never queued behind a kill or restart. */
+  RedisScanKeys: RedisKeysCommandType.ScanKeys,
+  RedisReadKey: RedisKeysCommandType.ReadKey,
   TraceClear: 'trace:clear'
 } as const
 
@@ -38,6 +48,8 @@ export const CoreCommandSchema = z.discriminatedUnion('type', [
   RedisKillSchema,
   RedisRestartSchema,
   RedisSetPersistenceSchema,
+  RedisScanKeysSchema,
+  RedisReadKeySchema,
   TraceClearSchema
 ])
 export type CoreCommand = z.output<typeof CoreCommandSchema>
@@ -57,6 +69,8 @@ export const CoreResultSchemas = {
   [CommandType.RedisKill]: z.null(),
   [CommandType.RedisRestart]: z.null(),
   [CommandType.RedisSetPersistence]: z.null(),
+  [CommandType.RedisScanKeys]: RedisScanKeysResultSchema,
+  [CommandType.RedisReadKey]: RedisReadKeyResultSchema,
   [CommandType.TraceClear]: z.null()
 } as const
 

@@ -14,6 +14,20 @@ describe('parseCommand', () => {
     }
   })
 
+  it('fills in the key browser defaults and reads a cursor as text', () => {
+    expect(parseCommand({ type: CommandType.RedisScanKeys })).toEqual({
+      ok: true,
+      value: { type: CommandType.RedisScanKeys, prefix: 'flowlab:', cursor: '0', count: 50 }
+    })
+    expect(parseCommand({ type: CommandType.RedisReadKey, key: 'flowlab:x' })).toEqual({
+      ok: true,
+      value: { type: CommandType.RedisReadKey, key: 'flowlab:x' }
+    })
+    // A missing key and an existing one are both valid replies; anything else is not.
+    expect(parseReply(CommandType.RedisReadKey, { key: 'k', exists: false }).ok).toBe(true)
+    expect(parseReply(CommandType.RedisReadKey, { key: 'k', exists: true }).ok).toBe(false)
+  })
+
   it('names the type field for an unknown command type', () => {
     const result = parseCommand({ type: 'redis:explode' })
     expect(result.ok).toBe(false)

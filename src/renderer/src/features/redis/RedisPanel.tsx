@@ -4,6 +4,7 @@ import { StatusPill, type Tone } from '../../components/StatusPill'
 import { formatBytes } from '../../lib/format'
 import { useCommand } from '../../lib/use-command'
 import { useConsole } from '../../store'
+import { KeysSection } from './KeysSection'
 
 export const REDIS_TONE: Record<RedisInfo['status'], Tone> = {
   up: 'ok',
@@ -64,7 +65,7 @@ export function RedisPanel(): ReactNode {
         <dt>Memory</dt>
         <dd>{formatBytes(redis.usedMemoryBytes)}</dd>
         <dt>Keys</dt>
-        <dd data-testid="redis-keys">{redis.keys ?? '—'}</dd>
+        <dd data-testid="redis-key-count">{redis.keys ?? '—'}</dd>
         <dt>PID</dt>
         <dd>{redis.pid ?? '—'}</dd>
         <dt>Persistence</dt>
@@ -115,6 +116,7 @@ export function RedisPanel(): ReactNode {
           {error}
         </p>
       ) : null}
+      {redis.status !== 'missing' ? <KeysSection redisUp={redis.status === 'up'} /> : null}
     </section>
   )
 }
