@@ -1,15 +1,24 @@
 """A Flowlab Channels push consumer in Python: remote protocol v1 (docs/CHANNELS-PROTOCOL.md).
-usage: /usr/bin/python3 channels_consumer.py ENDPOINT CHANNEL [CONSTRAINT] [COUNT]   (needs pyzmq)
+usage: /usr/bin/python3 channels_consumer.py ENDPOINT CHANNEL [CONSTRAINT] [COUNT] [--server-key Z85]   (needs pyzmq)
 Obtains a structured push consumer proxy, attaches a filter with CONSTRAINT (ETCL, e.g.
 '$severity > 3'; '' = none), connects, and prints every event the channel pushes as one JSON line
 (acknowledging each push), until COUNT events arrived (0 = forever). Then disconnects."""
 import json, sys, zmq
 
-endpoint, channel = sys.argv[1], int(sys.argv[2])
-constraint = sys.argv[3] if len(sys.argv) > 3 else ""
-count = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+args = sys.argv[1:]
+server_key = None  # --server-key: the lab's CURVE public key, when its endpoint uses CURVE
+if "--server-key" in args:
+    i = args.index("--server-key")
+    server_key = args[i + 1]
+    del args[i:i + 2]
+endpoint, channel = args[0], int(args[1])
+constraint = args[2] if len(args) > 2 else ""
+count = int(args[3]) if len(args) > 3 else 0
 sock = zmq.Context().socket(zmq.DEALER)
 sock.setsockopt(zmq.LINGER, 0)
+if server_key:  # CURVE: the lab's public key, and a key pair of our own
+    public, secret = zmq.curve_keypair()
+    sock.curve_serverkey, sock.curve_publickey, sock.curve_secretkey = server_key.encode(), public, secret
 sock.connect(endpoint)
 next_id, received = 0, 0
 

@@ -1,13 +1,22 @@
 """A Flowlab Channels push supplier in Python: remote protocol v1 (docs/CHANNELS-PROTOCOL.md).
-usage: /usr/bin/python3 channels_supplier.py ENDPOINT CHANNEL [COUNT]     (needs pyzmq)
+usage: /usr/bin/python3 channels_supplier.py ENDPOINT CHANNEL [COUNT] [--server-key Z85]   (needs pyzmq)
 Pushes COUNT structured events Lab/Reading with filterable data `severity` 1..5 (cycling) and `n`,
 then says bye. Prints the proxy it used, then one line per accepted event."""
 import json, sys, zmq
 
-endpoint, channel = sys.argv[1], int(sys.argv[2])
-count = int(sys.argv[3]) if len(sys.argv) > 3 else 10
+args = sys.argv[1:]
+server_key = None  # --server-key: the lab's CURVE public key, when its endpoint uses CURVE
+if "--server-key" in args:
+    i = args.index("--server-key")
+    server_key = args[i + 1]
+    del args[i:i + 2]
+endpoint, channel = args[0], int(args[1])
+count = int(args[2]) if len(args) > 2 else 10
 sock = zmq.Context().socket(zmq.DEALER)
 sock.setsockopt(zmq.LINGER, 0)
+if server_key:  # CURVE: the lab's public key, and a key pair of our own
+    public, secret = zmq.curve_keypair()
+    sock.curve_serverkey, sock.curve_publickey, sock.curve_secretkey = server_key.encode(), public, secret
 sock.connect(endpoint)
 next_id = 0
 

@@ -1,12 +1,22 @@
 """A Flowlab Dispatch worker in Python: wire protocol v1 (docs/PROTOCOL.md), the seed's worker.
-usage: /usr/bin/python3 worker.py ENDPOINT REDIS_URL [WORKER_ID]   (needs pyzmq and redis-py)"""
+usage: /usr/bin/python3 worker.py ENDPOINT REDIS_URL [WORKER_ID] [--server-key Z85]   (needs pyzmq and redis-py)
+--server-key: the lab's CURVE public key, when its endpoint uses CURVE (any non-loopback one does)."""
 import json, os, sys, time, zmq, redis
-endpoint, url = sys.argv[1], sys.argv[2]
-me = sys.argv[3] if len(sys.argv) > 3 else f"py-{os.getpid()}"
+args = sys.argv[1:]
+server_key = None
+if "--server-key" in args:
+    i = args.index("--server-key")
+    server_key = args[i + 1]
+    del args[i:i + 2]
+endpoint, url = args[0], args[1]
+me = args[2] if len(args) > 2 else f"py-{os.getpid()}"
 r = redis.Redis.from_url(url)
 here = os.path.dirname(os.path.abspath(__file__))
 mark_and_apply = r.register_script(open(os.path.join(here, "../../src/main/engine/dispatch/lua/markAndApply-2.lua")).read())
 sock = zmq.Context().socket(zmq.REP)
+if server_key:  # CURVE: the lab's public key, and a key pair of our own
+    public, secret = zmq.curve_keypair()
+    sock.curve_serverkey, sock.curve_publickey, sock.curve_secretkey = server_key.encode(), public, secret
 sock.connect(endpoint)
 while True:
     frames = sock.recv_multipart()

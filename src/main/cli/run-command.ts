@@ -52,7 +52,9 @@ const USAGE = `usage: flowlab run [options]
   --crash-dispatcher-at N crash the dispatcher after N acks, then restart it (its sent_msgs is
                           lost unless --durable-dispatcher)
   --no-persistence        Redis without AOF (a restart forgets the dedup marks)
-  --endpoint URL          public work endpoint (default ${DISPATCH_DEFAULT_ENDPOINT})
+  --endpoint URL          public work endpoint (default ${DISPATCH_DEFAULT_ENDPOINT}); one that
+                          is not loopback uses ZeroMQ CURVE (workers need the printed server key)
+  --curve                 use CURVE on a loopback endpoint too
   --lab-id ID             lab id (Redis prefix flowlab:ID:); random by default
   --redis-url URL         use this Redis (default: REDIS_URL, else a managed redis-server); put a
                           URL with a password in REDIS_URL: a command line is public
@@ -131,6 +133,7 @@ function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedRun | 'help
       'crash-dispatcher-at': { type: 'string' },
       'no-persistence': { type: 'boolean' },
       endpoint: { type: 'string' },
+      curve: { type: 'boolean' },
       'lab-id': { type: 'string' },
       'redis-url': { type: 'string' },
       durable: { type: 'boolean' },
@@ -187,6 +190,7 @@ function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedRun | 'help
     window: num('window', values.window, { min: 1, max: 100_000 }),
     workerConcurrency: num('worker-concurrency', values['worker-concurrency'], { min: 1, max: 64 }),
     endpoint,
+    curve: values.curve === true ? true : undefined,
     labId,
     durableDispatcher: (values.durable ?? false) || (values['durable-dispatcher'] ?? false),
     crashAt: crashAt as CrashPoint | undefined,
@@ -298,12 +302,16 @@ export async function runDispatchCommand(
       say(`  lab id:    ${ep.labId}`)
       say(`  redis url: ${redis.secretUrl ?? ''}`)
       if (ep.telemetry) say(`  telemetry: ${ep.telemetry} (optional)`)
+      if (ep.serverKey) say(`  server key: ${ep.serverKey} (CURVE: workers need it)`)
+      const key = ep.serverKey ? ` --server-key '${ep.serverKey}'` : ''
       say(
-        `  e.g. ${REDIS_URL_ENV}='${redis.secretUrl ?? ''}' npm run -s flowlab -- worker --endpoint ${ep.endpoint}${ep.telemetry ? ` --telemetry ${ep.telemetry}` : ''}`
+        `  e.g. ${REDIS_URL_ENV}='${redis.secretUrl ?? ''}' npm run -s flowlab -- worker --endpoint ${ep.endpoint}${ep.telemetry ? ` --telemetry ${ep.telemetry}` : ''}${key}`
       )
       say(
-        `  or   /usr/bin/python3 examples/python/worker.py ${ep.endpoint} '${redis.secretUrl ?? ''}'`
+        `  or   /usr/bin/python3 examples/python/worker.py ${ep.endpoint} '${redis.secretUrl ?? ''}'${key}`
       )
+    } else if (ep?.serverKey) {
+      ;(json ? io.stderr : io.stdout)(`CURVE on ${ep.endpoint}; server key: ${ep.serverKey}`)
     }
     await opts.onLab?.(dispatch)
     let timer: NodeJS.Timeout | null = null

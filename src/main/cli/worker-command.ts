@@ -6,6 +6,7 @@ import {
   type CrashPoint
 } from '@shared/contract/labs/dispatch'
 import { WorkerRuntime } from '../engine/dispatch/worker-runtime'
+import { CURVE_KEY_PATTERN } from '../engine/zmq/curve'
 import type { CliIo } from './io'
 import { chooseRedisUrl, REDIS_URL_ENV, type RedisUrlChoice } from './redis-url'
 
@@ -13,6 +14,8 @@ const USAGE = `usage: flowlab worker [options]
   A Dispatch lab worker started by hand: a REP socket on the lab's work endpoint, running the
   seed's check → work → mark in the mode each request names (docs/PROTOCOL.md).
   --endpoint URL      work endpoint to connect to (default ${DISPATCH_DEFAULT_ENDPOINT})
+  --server-key Z85    the lab's CURVE public key (40 characters; shown by the Dispatch panel and
+                      flowlab run) when its endpoint uses CURVE; default FLOWLAB_SERVER_KEY
   --redis-url-file F  read the lab's Redis URL (with its password) from file F, mode 600
   --redis-url URL     the lab's Redis without a password (one with a password works, with a
                       warning: anyone on this machine can read a command line)
@@ -38,6 +41,7 @@ export async function runWorkerCommand(argv: string[], io: CliIo): Promise<numbe
       strict: true,
       options: {
         endpoint: { type: 'string' },
+        'server-key': { type: 'string' },
         'redis-url': { type: 'string' },
         'redis-url-file': { type: 'string' },
         id: { type: 'string' },
@@ -67,6 +71,10 @@ export async function runWorkerCommand(argv: string[], io: CliIo): Promise<numbe
   const endpoint = str('endpoint') ?? DISPATCH_DEFAULT_ENDPOINT
   if (!/^(tcp:\/\/[^\s:]+:\d{1,5}|ipc:\/\/\S+)$/.test(endpoint))
     return fail(`--endpoint must look like tcp://HOST:PORT (got ${endpoint})`)
+  const serverKey = str('server-key') ?? (io.env.FLOWLAB_SERVER_KEY || undefined)
+  if (serverKey !== undefined && !CURVE_KEY_PATTERN.test(serverKey)) {
+    return fail('--server-key must be the 40-character Z85 public key the lab shows')
+  }
   let choice: RedisUrlChoice
   try {
     choice = chooseRedisUrl(
@@ -108,6 +116,7 @@ export async function runWorkerCommand(argv: string[], io: CliIo): Promise<numbe
   const runtime = new WorkerRuntime({
     id,
     endpoint,
+    serverKey,
     redisUrl,
     workMs,
     crashAt: (crashAt as CrashPoint | undefined) ?? null,
@@ -118,7 +127,7 @@ export async function runWorkerCommand(argv: string[], io: CliIo): Promise<numbe
   })
   io.onShutdown(() => void runtime.close())
   io.stdout(
-    `flowlab worker ${id}: connected to ${endpoint}${labId ? ` for lab ${labId}` : ''}. Ctrl-C to stop.`
+    `flowlab worker ${id}: connected to ${endpoint}${serverKey ? ' (CURVE)' : ''}${labId ? ` for lab ${labId}` : ''}. Ctrl-C to stop.`
   )
   try {
     await runtime.run()

@@ -52,6 +52,7 @@ import { PullProxySupplierBase, type EventChannelFactory } from './model'
 import { channelsKeys, CHANNELS_KEY_PREFIX } from './persistence/keys'
 import { refKey } from './proxy-ops'
 import { RemoteServer, type RemoteHost, type RemoteLimits } from './remote/remote-server'
+import { planCurve, type CurvePlan } from '../zmq/curve'
 
 /** Traffic counters are summarised in the trace at most this often (never one event per message). */
 const TRAFFIC_TRACE_INTERVAL_MS = 1_000
@@ -77,6 +78,13 @@ export interface ChannelsLabOptions {
    * endpoint. Unset = a failed bind fails `start()`.
    */
   fallbackEndpoint?: string
+  /**
+   * ZeroMQ CURVE on the remote endpoint: absent = on for a non-loopback endpoint, off on
+   * loopback; `false` with a non-loopback endpoint fails `start()` (docs/CHANNELS-PROTOCOL.md).
+   */
+  curve?: boolean
+  /** Where the CURVE server key pair is kept (secret file mode 600); none = in memory. */
+  dataDir?: string
   /** Redis key prefix (default `flowlab:channels`); tests use a unique one. */
   prefix?: string
   /** Channel model tunables (clock, poll interval, queue hard limit); stores are the lab's. */
@@ -106,6 +114,8 @@ export class ChannelsLab implements Lab<ChannelsInfo, ChannelsCommand> {
   readonly #emit: ChannelsEmit
   readonly #endpoint: string | null
   readonly #fallbackEndpoint: string | null
+  readonly #curve: boolean | undefined
+  readonly #curveDir: string | null
   readonly #sessionTimeoutMs: number
   readonly #remoteLimits: Partial<RemoteLimits>
   readonly #trace: LabTrace
@@ -123,6 +133,8 @@ export class ChannelsLab implements Lab<ChannelsInfo, ChannelsCommand> {
     this.#emit = opts.emit
     this.#endpoint = opts.endpoint === undefined ? CHANNELS_DEFAULT_ENDPOINT : opts.endpoint
     this.#fallbackEndpoint = opts.fallbackEndpoint ?? null
+    this.#curve = opts.curve
+    this.#curveDir = opts.dataDir ?? null
     this.#sessionTimeoutMs = opts.remoteSessionTimeoutMs ?? REMOTE_SESSION_TIMEOUT_MS
     this.#remoteLimits = opts.remoteLimits ?? {}
     const trace = new LabTrace(opts.emit)
@@ -343,8 +355,10 @@ export class ChannelsLab implements Lab<ChannelsInfo, ChannelsCommand> {
 
   /** Binds the remote server; on a busy endpoint, the fallback (said once, kept as a problem). */
   async #listen(endpoint: string): Promise<void> {
+    // A network address without CURVE, or unusable key files: refused before anything is bound.
+    const curve = planCurve('channels endpoint', endpoint, this.#curve, this.#curveDir)
     try {
-      await this.#bind(endpoint)
+      await this.#bind(endpoint, curve)
     } catch (err) {
       if (this.#fallbackEndpoint === null) throw err
       this.#emit(
@@ -353,7 +367,11 @@ export class ChannelsLab implements Lab<ChannelsInfo, ChannelsCommand> {
         `${endpoint} is not available (${(err as Error).message}); remote clients use a free port instead`
       )
       this.#busyEndpoint = endpoint
-      await this.#bind(this.#fallbackEndpoint)
+      const fallback = this.#fallbackEndpoint
+      await this.#bind(
+        fallback,
+        planCurve('channels endpoint', fallback, this.#curve, this.#curveDir)
+      )
     }
     const bound = this.endpoint
     this.#state.note('listening', 'info', `remote clients: ${bound}`, { endpoint: bound })
@@ -361,9 +379,10 @@ export class ChannelsLab implements Lab<ChannelsInfo, ChannelsCommand> {
     this.#state.remote?.adoptRestored()
   }
 
-  async #bind(endpoint: string): Promise<void> {
+  async #bind(endpoint: string, curve: CurvePlan): Promise<void> {
     const remote = new RemoteServer({
       endpoint,
+      curve,
       host: this.#remoteHost(),
       sessionTimeoutMs: this.#sessionTimeoutMs,
       limits: this.#remoteLimits,

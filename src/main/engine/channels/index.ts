@@ -10,7 +10,8 @@ const FALLBACK_ENDPOINT = 'tcp://127.0.0.1:0'
  * The Channels lab as the registry makes it. Setting `endpoint`: where remote channel clients
  * connect (docs/CHANNELS-PROTOCOL.md); default CHANNELS_DEFAULT_ENDPOINT, and when that port is
  * taken a free one is used instead (and said); `null` = no remote endpoint. Setting `prefix`: the
- * Redis key prefix of what the lab persists (tests give each host its own).
+ * Redis key prefix of what the lab persists (tests give each host its own). Setting `curve`: ZeroMQ
+ * CURVE on the endpoint (absent: on for a non-loopback endpoint, off on loopback).
  */
 export const channelsLab: LabDefinition<ChannelsInfo, ChannelsCommand> = {
   id: 'channels',
@@ -19,10 +20,13 @@ export const channelsLab: LabDefinition<ChannelsInfo, ChannelsCommand> = {
     const chosen = context.settings.endpoint
     const endpoint = typeof chosen === 'string' || chosen === null ? chosen : undefined
     const prefix = context.settings.prefix
+    const curve = context.settings.curve
     return new ChannelsLab({
       redis: context.redis,
       emit: context.emit,
       ...(typeof prefix === 'string' ? { prefix } : {}),
+      ...(typeof curve === 'boolean' ? { curve } : {}),
+      dataDir: context.dataDir,
       endpoint: endpoint === undefined ? CHANNELS_DEFAULT_ENDPOINT : endpoint,
       ...(endpoint === undefined ? { fallbackEndpoint: FALLBACK_ENDPOINT } : {})
     })

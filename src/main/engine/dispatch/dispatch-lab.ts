@@ -23,6 +23,7 @@ import { RejectLog } from './reject-log'
 import { idleInfo } from './run-info'
 import { cleanRunKeys } from './run-store'
 import { runWarnings } from './run-warnings'
+import { planCurve, type CurveKeys, type CurvePlan } from '../zmq/curve'
 
 /** Rejections and other bursty events are summarised in the trace at most this often. */
 const LAB_TRACE_INTERVAL_MS = 100
@@ -38,6 +39,11 @@ export interface DispatchLabOptions {
   telemetryEndpoint?: string
   /** Records the worker processes (the engine's registry); none when the lab runs alone. */
   processes?: ProcessRecorder
+  /**
+   * Where the lab keeps its CURVE server key pair (made on first use, secret file mode 600);
+   * none = a fresh pair in memory, for the lab's life.
+   */
+  dataDir?: string
 }
 
 /**
@@ -54,6 +60,9 @@ export class DispatchLab implements Lab<DispatchInfo, DispatchCommand> {
   readonly #emit: DispatchEmit
   readonly #telemetryBind: string | undefined
   readonly #processes: ProcessRecorder | undefined
+  readonly #curveDir: string | null
+  /** The in-memory key pair when there is no data dir (one per lab, not per run). */
+  #memoryKeys: CurveKeys | null = null
   readonly #rejects: RejectLog
   /** The lab's own status (idle, starting, stopped, error); null while the run's phase is it. */
   #own: DispatchStatus | null = 'idle'
@@ -70,6 +79,7 @@ export class DispatchLab implements Lab<DispatchInfo, DispatchCommand> {
     this.#emit = opts.emit
     this.#telemetryBind = opts.telemetryEndpoint
     this.#processes = opts.processes
+    this.#curveDir = opts.dataDir ?? null
     this.#rejects = new RejectLog(opts.emit)
   }
 
@@ -77,11 +87,24 @@ export class DispatchLab implements Lab<DispatchInfo, DispatchCommand> {
     return this.#own ?? this.#run?.status ?? 'idle'
   }
 
-  /** Lab id, public endpoint and telemetry endpoint of the live run (null before one). */
-  get endpoints(): { labId: string; endpoint: string; telemetry: string | null } | null {
+  /**
+   * Lab id, public endpoint, telemetry endpoint and CURVE public key (null when plain) of the live
+   * run (null before one).
+   */
+  get endpoints(): {
+    labId: string
+    endpoint: string
+    telemetry: string | null
+    serverKey: string | null
+  } | null {
     const run = this.#run
     return run
-      ? { labId: run.labId, endpoint: run.settings.endpoint, telemetry: run.telemetryEndpoint }
+      ? {
+          labId: run.labId,
+          endpoint: run.settings.endpoint,
+          telemetry: run.telemetryEndpoint,
+          serverKey: run.curveServerKey
+        }
       : null
   }
 
@@ -242,6 +265,7 @@ export class DispatchLab implements Lab<DispatchInfo, DispatchCommand> {
     if (settings.persistence !== undefined && settings.persistence !== redis.toInfo().persistence) {
       await redis.setPersistence(settings.persistence)
     }
+    const curve = this.#planCurve(settings)
     const client = (this.#client ??= redis.createClient('dispatch'))
     const labId = settings.labId ?? randomBytes(4).toString('hex')
     await cleanRunKeys(client, dispatchKeys(labId))
@@ -255,7 +279,8 @@ export class DispatchLab implements Lab<DispatchInfo, DispatchCommand> {
       rejects: this.#rejects,
       telemetryBind: this.#telemetryBind,
       processes: this.#processes,
-      dedupFrom: this.#page.dedupFrom
+      dedupFrom: this.#page.dedupFrom,
+      curve
     }
     let run: DispatchRun
     try {
@@ -272,6 +297,29 @@ export class DispatchLab implements Lab<DispatchInfo, DispatchCommand> {
     }
     await run.launch()
     return this.toInfo()
+  }
+
+  /**
+   * CURVE on the work endpoint by the rule of planCurve; the telemetry endpoint follows it (or the
+   * same rule for its own address).
+   * @throws CommandError `invalid_command` for a network address without CURVE or unusable keys
+   */
+  #planCurve(settings: DispatchSettings): { work: CurvePlan; telemetry: CurvePlan } {
+    try {
+      const plan = (what: string, endpoint: string, curve: boolean | undefined): CurvePlan => {
+        const p = planCurve(what, endpoint, curve, this.#curveDir)
+        if (!p.on || this.#curveDir !== null) return p
+        this.#memoryKeys ??= p.keys
+        return { on: true, keys: this.#memoryKeys }
+      }
+      const work = plan('work endpoint', settings.endpoint, settings.curve)
+      const bind = this.#telemetryBind
+      const telemetry =
+        work.on || bind === undefined ? work : plan('telemetry endpoint', bind, undefined)
+      return { work, telemetry }
+    } catch (err) {
+      throw new CommandError(ErrorCode.InvalidCommand, (err as Error).message)
+    }
   }
 
   #live(): boolean {

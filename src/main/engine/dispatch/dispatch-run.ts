@@ -24,7 +24,7 @@ import type { FaultLink } from './fault-link'
 import { dispatchKeys, type DispatchKeys } from './keys'
 import { RedisFaults } from './redis-faults'
 import type { RejectLog } from './reject-log'
-import { applyLinkFault, applyWorkerAction, createLink } from './run-actions'
+import { applyFault, applyWorkerAction, createLink } from './run-actions'
 import { dispatcherInfo, linkInfo, runInfo } from './run-info'
 import { buildReport, traceVerdict } from './run-report'
 import { RunSeries, SERIES_INTERVAL_MS } from './run-series'
@@ -35,6 +35,7 @@ import { readDedupPage, readEffects } from './run-store'
 import { RunTelemetry } from './run-telemetry'
 import { TelemetrySocket } from './telemetry-socket'
 import { WorkerPool } from './worker-pool'
+import type { CurvePlan } from '../zmq/curve'
 
 /** The dedup page is re-read from Redis this often while a run is live. */
 const DEDUP_REFRESH_MS = 500
@@ -61,6 +62,8 @@ export interface DispatchRunOptions {
   dedupFrom: number
   /** Records the run's worker processes. */
   processes: ProcessRecorder | undefined
+  /** CURVE on the work endpoint (and on the telemetry one), planned by the lab, or off. */
+  curve: { work: CurvePlan; telemetry: CurvePlan }
 }
 
 /** What `open()` prepared (the started link, the bound telemetry socket) for the constructor. */
@@ -120,7 +123,7 @@ export class DispatchRun {
     const keys = dispatchKeys(labId)
     const ledger = new EpochLedger(settings.messages)
     const telemetry = new RunTelemetry(ledger, rejects, emit)
-    const link = createLink(settings, labId, ledger, telemetry, rejects, emit)
+    const link = createLink(settings, labId, ledger, telemetry, rejects, emit, opts.curve.work)
     try {
       await link.start()
     } catch (err) {
@@ -133,7 +136,8 @@ export class DispatchRun {
             opts.telemetryBind,
             (msg) => telemetry.onExternal(msg),
             rejects,
-            emit
+            emit,
+            opts.curve.telemetry
           )
     return new DispatchRun(opts, { labId, keys, ledger, link, telemetry, socket })
   }
@@ -164,6 +168,7 @@ export class DispatchRun {
     })
     this.#pool = new WorkerPool({
       endpoint: settings.endpoint,
+      serverKey: this.curveServerKey,
       redisUrl: opts.redis.secretUrl ?? '',
       labId: this.labId,
       processes: opts.processes,
@@ -232,6 +237,12 @@ export class DispatchRun {
     }
   }
 
+  /** The engine's CURVE public key when the work endpoint uses CURVE; null when it is plain. */
+  get curveServerKey(): string | null {
+    const work = this.#o.curve.work
+    return work.on ? work.keys.publicKey : null
+  }
+
   /** Where hand-started workers send telemetry; null without a telemetry socket. */
   get telemetryEndpoint(): string | null {
     return this.#socket?.endpoint ?? null
@@ -274,23 +285,10 @@ export class DispatchRun {
   /** Applies one fault (link, Redis, dispatcher). */
   async fault(action: DispatchFaultAction): Promise<void> {
     this.#series.markFault()
-    switch (action.kind) {
-      case 'redis-kill':
-        return this.#faults.kill()
-      case 'redis-restart':
-        return this.#faults.restart(action.persistence)
-      case 'dispatcher-crash':
-      case 'dispatcher-restart':
-        try {
-          if (action.kind === 'dispatcher-crash') this.#dispatcher.crash()
-          else await this.#dispatcher.restart()
-        } catch (err) {
-          throw new CommandError(ErrorCode.InvalidState, (err as Error).message)
-        }
-        return
-      default:
-        applyLinkFault(this.#link, action)
-    }
+    await applyFault(
+      { faults: this.#faults, dispatcher: this.#dispatcher, link: this.#link },
+      action
+    )
   }
 
   /** Applies one worker action to the managed workers. */
@@ -314,6 +312,7 @@ export class DispatchRun {
       status,
       labId: this.labId,
       settings: this.settings,
+      curveServerKey: this.curveServerKey,
       redis: this.#o.redis,
       startedAt: this.#startedAt,
       endedAt: this.#endedAt,

@@ -7,6 +7,7 @@ import {
   WORK_SOCKET_MAX_BYTES,
   type RejectReason
 } from './protocol'
+import { curveServerOptions, type CurvePlan } from '../zmq/curve'
 import { SendQueue } from '../zmq/send-queue'
 import { HandshakeWatch } from './handshake-watch'
 import { ChanceSalt, LinkChance } from './link-chance'
@@ -29,10 +30,12 @@ export interface FaultLinkOptions {
   frontend: string
   /** Public work endpoint the workers' REP sockets connect to. */
   endpoint: string
+  /** CURVE on the public endpoint (workers need the server's public key) or off. */
+  curve: CurvePlan
   /** One call per fault applied to a message, with its epoch (-1 if unknown). Must be cheap. */
   onFault(direction: LinkDirection, kind: FaultKind, epoch: number): void
   /** A frame set from a peer broke the protocol. */
-  onReject(reason: RejectReason | 'handshake', detail: string): void
+  onReject(reason: RejectReason | 'handshake' | 'auth', detail: string): void
   /** Summaries of applied faults, rule changes and connection changes, for the trace. */
   onTrace(
     type: string,
@@ -97,13 +100,7 @@ export class FaultLink {
     receiveHighWaterMark: LINK_HWM
   })
   /** The public side: every peer on it is untrusted, so frames and handshakes are bounded. */
-  readonly #back = new Dealer({
-    linger: 0,
-    sendHighWaterMark: LINK_HWM,
-    receiveHighWaterMark: LINK_HWM,
-    maxMessageSize: WORK_SOCKET_MAX_BYTES,
-    handshakeInterval: WORK_HANDSHAKE_TIMEOUT_MS
-  })
+  readonly #back: Dealer
   readonly #toFront: SendQueue
   readonly #toBack: SendQueue
   readonly #dirs: Record<LinkDirection, DirectionState> = {
@@ -125,6 +122,14 @@ export class FaultLink {
   constructor(opts: FaultLinkOptions) {
     this.#opts = opts
     this.#chance = new LinkChance(opts.seed ?? null)
+    this.#back = new Dealer({
+      linger: 0,
+      sendHighWaterMark: LINK_HWM,
+      receiveHighWaterMark: LINK_HWM,
+      maxMessageSize: WORK_SOCKET_MAX_BYTES,
+      handshakeInterval: WORK_HANDSHAKE_TIMEOUT_MS,
+      ...curveServerOptions(opts.curve)
+    })
     this.#toFront = new SendQueue(this.#front, LINK_SEND_QUEUE_MAX, opts.onError)
     this.#toBack = new SendQueue(this.#back, LINK_SEND_QUEUE_MAX, opts.onError)
   }
@@ -139,7 +144,8 @@ export class FaultLink {
     // must neither start the dispatcher nor count as a worker.
     this.#handshakes = new HandshakeWatch(this.#back, {
       timeoutMs: WORK_HANDSHAKE_TIMEOUT_MS,
-      onReject: (detail) => this.#opts.onReject('handshake', detail),
+      curve: this.#opts.curve.on,
+      onReject: (detail, reason) => this.#opts.onReject(reason, detail),
       onPeers: (peers) => {
         if (peers > 0) for (const w of this.#peerWaiters.splice(0)) w()
       }

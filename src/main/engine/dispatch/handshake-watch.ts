@@ -1,4 +1,5 @@
 import type { Socket } from 'zeromq'
+import { isCurveAuthError } from '../zmq/curve'
 
 /** How often pending connections are checked against the handshake timeout, in ms. */
 const HANDSHAKE_WATCH_TICK_MS = 250
@@ -8,8 +9,13 @@ const HANDSHAKE_PENDING_MAX = 4_096
 export interface HandshakeWatchOptions {
   /** A connection that has not completed the ZMTP handshake this long after it was accepted. */
   timeoutMs: number
-  /** One call per connection that is not speaking ZeroMQ. */
-  onReject(detail: string): void
+  /** The socket is a CURVE server: a peer without its key (or with a wrong one) is `auth`. */
+  curve?: boolean
+  /**
+   * One call per connection that is not speaking ZeroMQ (`handshake`) or, on a CURVE socket,
+   * failed the CURVE handshake (`auth`: no server key, or a wrong one).
+   */
+  onReject(detail: string, reason: 'handshake' | 'auth'): void
   /** The count of peers that completed the handshake changed. */
   onPeers?(peers: number): void
 }
@@ -63,7 +69,18 @@ export class HandshakeWatch {
           return
         }
         this.#pending.shift()
-        this.#opts.onReject(`a peer on ${e.address} is not speaking ZeroMQ: ${e.error.message}`)
+        const code = (e.error as Error & { code?: string }).code
+        if (this.#opts.curve && (type === 'handshake:error:auth' || isCurveAuthError(code))) {
+          this.#opts.onReject(
+            `a peer on ${e.address} failed the CURVE handshake (${code === 'ERR_ZMTP_CRYPTOGRAPHIC' ? 'wrong server key' : 'no server key'})`,
+            'auth'
+          )
+          return
+        }
+        this.#opts.onReject(
+          `a peer on ${e.address} is not speaking ZeroMQ: ${e.error.message}`,
+          'handshake'
+        )
       })
     }
     this.#timer = setInterval(() => this.#expire(), HANDSHAKE_WATCH_TICK_MS)
@@ -90,7 +107,8 @@ export class HandshakeWatch {
       this.#pending.shift()
       this.#stalled++
       this.#opts.onReject(
-        `a connection sent no ZeroMQ handshake within ${this.#opts.timeoutMs} ms (plain text?)`
+        `a connection sent no ZeroMQ handshake within ${this.#opts.timeoutMs} ms (plain text?)`,
+        'handshake'
       )
     }
   }

@@ -20,6 +20,7 @@ export const dispatchLab: LabDefinition<DispatchInfo, DispatchCommand> = {
       redis: context.redis,
       emit: context.emit,
       processes: context.processes,
+      dataDir: context.dataDir,
       ...(typeof telemetry === 'string' ? { telemetryEndpoint: telemetry } : {})
     })
   }

@@ -5,7 +5,8 @@ import type { RejectReason } from './protocol'
 const REJECT_REASONS_MAX = 16
 
 /** Why the lab dropped something a peer sent. */
-export type RejectKind = RejectReason | 'handshake' | 'worker-rejected' | 'telemetry'
+/** `auth`: a peer failed the CURVE handshake (no server key, or a wrong one). */
+export type RejectKind = RejectReason | 'handshake' | 'auth' | 'worker-rejected' | 'telemetry'
 
 /**
  * Counts what the lab rejected (malformed frames, bad telemetry, requests workers refused) by

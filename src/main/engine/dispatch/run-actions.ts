@@ -9,6 +9,9 @@ import type {
 } from '@shared/contract/labs/dispatch'
 import type { LabEmit } from '../lab'
 import { EpochFlag, type EpochLedger } from './epoch-ledger'
+import type { CurvePlan } from '../zmq/curve'
+import type { Dispatcher } from './dispatcher'
+import type { RedisFaults } from './redis-faults'
 import { FaultLink, type FaultKind } from './fault-link'
 import type { FlowLog } from './flow-log'
 import type { RejectLog } from './reject-log'
@@ -36,12 +39,14 @@ export function createLink(
   ledger: EpochLedger,
   telemetry: RunTelemetry,
   rejects: RejectLog,
-  emit: LabEmit
+  emit: LabEmit,
+  curve: CurvePlan
 ): FaultLink {
   return new FaultLink({
     frontend: `inproc://flowlab-dispatch-${labId}-${randomBytes(4).toString('hex')}`,
     endpoint: settings.endpoint,
     seed: settings.seed ?? null,
+    curve,
     onFault: (direction, kind, epoch) => {
       flagLinkFault(ledger, direction, kind, epoch)
       recordLinkFault(telemetry.flow, ledger, direction, kind, epoch)
@@ -51,6 +56,33 @@ export function createLink(
     onTrace: (type, level, message, data) => emit(type, level, message, data),
     onError: (err) => emit('link-error', 'error', `link: ${err.message}`)
   })
+}
+
+/**
+ * Applies one fault of a run: Redis kill/restart, dispatcher crash/restart, or a link fault.
+ * @throws CommandError `invalid_state` when the dispatcher cannot crash or restart now
+ */
+export async function applyFault(
+  run: { faults: RedisFaults; dispatcher: Dispatcher; link: FaultLink },
+  action: DispatchFaultAction
+): Promise<void> {
+  switch (action.kind) {
+    case 'redis-kill':
+      return run.faults.kill()
+    case 'redis-restart':
+      return run.faults.restart(action.persistence)
+    case 'dispatcher-crash':
+    case 'dispatcher-restart':
+      try {
+        if (action.kind === 'dispatcher-crash') run.dispatcher.crash()
+        else await run.dispatcher.restart()
+      } catch (err) {
+        throw new CommandError(ErrorCode.InvalidState, (err as Error).message)
+      }
+      return
+    default:
+      applyLinkFault(run.link, action)
+  }
 }
 
 /** Applies one link fault (rule, drop-next, cut, heal, clear) to one or both directions. */

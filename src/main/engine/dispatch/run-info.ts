@@ -39,6 +39,7 @@ export function idleInfo(
     status,
     labId: null,
     endpoint: null,
+    curveServerKey: null,
     redisUrl: redis.url,
     settings: null,
     startedAt: null,
@@ -81,6 +82,8 @@ export interface RunInfoInput {
   status: DispatchStatus
   labId: string
   settings: DispatchSettings
+  /** The CURVE public key of the work endpoint; null when it is plain. */
+  curveServerKey: string | null
   redis: RedisHost
   startedAt: number
   endedAt: number | null
@@ -110,6 +113,7 @@ export function runInfo(input: RunInfoInput): DispatchInfo {
     status: input.status,
     labId: input.labId,
     endpoint: settings.endpoint,
+    curveServerKey: input.curveServerKey,
     redisUrl: input.redis.url,
     settings,
     startedAt: input.startedAt,

@@ -1,5 +1,6 @@
 import { Pull } from 'zeromq'
 import type { LabEmit } from '../lab'
+import { curveServerOptions, type CurvePlan } from '../zmq/curve'
 import { HandshakeWatch } from './handshake-watch'
 import type { RejectLog } from './reject-log'
 import { parseTelemetry, type TelemetryMessage } from './telemetry'
@@ -22,11 +23,17 @@ export class TelemetrySocket {
   /** The bound address (the real port when bound to `:*`). */
   readonly endpoint: string | null
 
-  private constructor(pull: Pull, onMessage: (msg: TelemetryMessage) => void, rejects: RejectLog) {
+  private constructor(
+    pull: Pull,
+    onMessage: (msg: TelemetryMessage) => void,
+    rejects: RejectLog,
+    curve: boolean
+  ) {
     this.#pull = pull
     this.#handshakes = new HandshakeWatch(pull, {
       timeoutMs: TELEMETRY_HANDSHAKE_TIMEOUT_MS,
-      onReject: (detail) => rejects.add('handshake', `telemetry endpoint: ${detail}`)
+      curve,
+      onReject: (detail, reason) => rejects.add(reason, `telemetry endpoint: ${detail}`)
     })
     this.endpoint = pull.lastEndpoint
     void (async (): Promise<void> => {
@@ -54,20 +61,23 @@ export class TelemetrySocket {
   }
 
   /**
-   * Binds `endpoint` and hands every valid message to `onMessage`.
+   * Binds `endpoint` (a CURVE server when `curve` is on) and hands every valid message to
+   * `onMessage`.
    * @returns null (after a trace warning) when the endpoint cannot be bound: a run works without.
    */
   static async bind(
     endpoint: string,
     onMessage: (msg: TelemetryMessage) => void,
     rejects: RejectLog,
-    emit: LabEmit
+    emit: LabEmit,
+    curve: CurvePlan
   ): Promise<TelemetrySocket | null> {
     const pull = new Pull({
       linger: 0,
       receiveHighWaterMark: 1_000,
       maxMessageSize: TELEMETRY_FRAME_MAX_BYTES,
-      handshakeInterval: TELEMETRY_HANDSHAKE_TIMEOUT_MS
+      handshakeInterval: TELEMETRY_HANDSHAKE_TIMEOUT_MS,
+      ...curveServerOptions(curve)
     })
     try {
       await pull.bind(endpoint)
@@ -80,7 +90,7 @@ export class TelemetrySocket {
       )
       return null
     }
-    return new TelemetrySocket(pull, onMessage, rejects)
+    return new TelemetrySocket(pull, onMessage, rejects, curve.on)
   }
 
   close(): void {

@@ -24,6 +24,8 @@ export function workerEntry(): { file: string; execArgv: string[] } {
 
 export interface WorkerPoolOptions {
   endpoint: string
+  /** The engine's CURVE public key when the endpoint uses CURVE (workers make their own pair). */
+  serverKey: string | null
   redisUrl: string
   labId: string
   /** Records every worker process (and forgets it when it exits). */
@@ -271,6 +273,7 @@ export class WorkerPool {
     const cfg: WorkerConfig = {
       id: w.id,
       endpoint: this.#opts.endpoint,
+      ...(this.#opts.serverKey === null ? {} : { serverKey: this.#opts.serverKey }),
       redisUrl: this.#opts.redisUrl,
       workMs: w.workMs,
       crashAt: w.crashAt,

@@ -28,6 +28,7 @@ import { delimiterIndex, type Delivery, type Frames, type Job } from './worker-j
 import { createWorkerRedis, type WorkerRedis } from './worker-redis'
 import { runBurst, runOne, type CrashPointHook, type SemanticsContext } from './worker-semantics'
 import { WorkerTelemetry } from './worker-telemetry'
+import { curveClientOptions } from '../zmq/curve'
 
 /** A worker's socket holds at most this many unread requests; the rest wait in the link. */
 const WORKER_RECEIVE_HWM = 1_000
@@ -46,6 +47,11 @@ export interface WorkerConfig {
   id: string
   /** Public work endpoint to connect the REP socket to. */
   endpoint: string
+  /**
+   * The lab's CURVE public key (Z85) when its endpoints use CURVE; the worker makes its own key
+   * pair. Absent: plain (loopback only).
+   */
+  serverKey?: string | undefined
   /** Redis URL including the password. */
   redisUrl: string
   /** Extra work time per message in ms (on top of the workload's `ms`). */
@@ -87,7 +93,8 @@ export class WorkerRuntime {
       sendHighWaterMark: WORKER_RECEIVE_HWM,
       // Whoever is bound on the endpoint is untrusted too: no frame may cost more than this.
       maxMessageSize: WORK_SOCKET_MAX_BYTES,
-      handshakeInterval: WORK_HANDSHAKE_TIMEOUT_MS
+      handshakeInterval: WORK_HANDSHAKE_TIMEOUT_MS,
+      ...curveClientOptions(cfg.serverKey)
     })
     this.#redis = createWorkerRedis(cfg.redisUrl, cfg.id)
     this.#telemetry = new WorkerTelemetry(cfg)

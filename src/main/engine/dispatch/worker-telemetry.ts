@@ -5,6 +5,7 @@
  * this file is loaded in the worker process.
  */
 import { Push } from 'zeromq'
+import { curveClientOptions } from '../zmq/curve'
 import {
   Outcome,
   preciseNow,
@@ -21,6 +22,8 @@ export interface WorkerTelemetryOptions {
   telemetry?: string | undefined
   /** Telemetry goes over the fork IPC channel (managed workers). */
   ipc?: boolean | undefined
+  /** The lab's CURVE public key when its telemetry endpoint uses CURVE. */
+  serverKey?: string | undefined
 }
 
 export class WorkerTelemetry {
@@ -41,7 +44,9 @@ export class WorkerTelemetry {
     this.#ipc = opts.ipc === true
     this.#endpoint = opts.telemetry
     this.#push =
-      !opts.ipc && opts.telemetry ? new Push({ linger: 200, sendHighWaterMark: 100 }) : null
+      !opts.ipc && opts.telemetry
+        ? new Push({ linger: 200, sendHighWaterMark: 100, ...curveClientOptions(opts.serverKey) })
+        : null
   }
 
   /** Connects, says the worker is ready, and starts the periodic flush. */

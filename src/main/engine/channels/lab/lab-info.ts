@@ -68,6 +68,7 @@ export function buildInfo(
     filters,
     remote: state.remote?.toInfo() ?? {
       endpoint: null,
+      curveServerKey: null,
       sessionsTotal: 0,
       sessions: [],
       rejected: { total: 0, byReason: {} },

@@ -20,6 +20,7 @@ import {
 import { handleRequest, type RequestContext } from './remote-requests'
 import { RemoteSessions, type Session } from './remote-sessions'
 import { RemoteSocket } from './remote-socket'
+import type { CurvePlan } from '../../zmq/curve'
 
 export { REMOTE_PUSH_ACK_TIMEOUT_MS, REMOTE_TRY_PULL_TIMEOUT_MS } from './remote-calls'
 export type { RemoteHost } from './remote-host'
@@ -30,6 +31,8 @@ const REMOTE_REFUSED_TRACE_EVERY = 100
 
 export interface RemoteServerOptions {
   endpoint: string
+  /** CURVE on the endpoint (clients need the server's public key) or off. */
+  curve: CurvePlan
   host: RemoteHost
   sessionTimeoutMs: number
   /** Per-peer bounds (defaults DEFAULT_REMOTE_LIMITS); tests use small ones. */
@@ -100,7 +103,7 @@ export class RemoteServer implements RemoteLink {
 
   /** Binds the ROUTER and starts the receive loop. @throws when the endpoint cannot be bound */
   async start(): Promise<void> {
-    this.#socket = await RemoteSocket.bind(this.#opts.endpoint, {
+    this.#socket = await RemoteSocket.bind(this.#opts.endpoint, this.#opts.curve, {
       note: this.#opts.note,
       attach: (routing, reqStyle) => this.#sessions.attach(routing, reqStyle),
       refuseNewcomer: (reply, id) => this.#refuseNewcomer(reply, id),
@@ -150,6 +153,7 @@ export class RemoteServer implements RemoteLink {
   /** The plain-JSON view for ChannelsInfo. */
   toInfo(): {
     endpoint: string | null
+    curveServerKey: string | null
     sessionsTotal: number
     sessions: RemoteClientInfo[]
     rejected: { total: number; byReason: Record<string, number> }
@@ -173,6 +177,7 @@ export class RemoteServer implements RemoteLink {
       }))
     return {
       endpoint: this.endpoint,
+      curveServerKey: this.#opts.curve.on ? this.#opts.curve.keys.publicKey : null,
       sessionsTotal: this.#sessions.size,
       sessions,
       rejected: this.#socket?.rejected ?? { total: 0, byReason: {} },

@@ -1,5 +1,6 @@
 import { Router } from 'zeromq'
 import type { TraceData, TraceLevel } from '@shared/contract'
+import { curveServerOptions, isCurveAuthError, type CurvePlan } from '../../zmq/curve'
 import { SendQueue } from '../../zmq/send-queue'
 import {
   parseMessage,
@@ -39,7 +40,7 @@ export class RemoteSocket {
   readonly #opts: RemoteSocketOptions
   readonly #socket: Router
   readonly #queue: SendQueue
-  readonly #rejected = new Map<RejectReason | 'send-overflow', number>()
+  readonly #rejected = new Map<RejectReason | 'send-overflow' | 'auth', number>()
   #rejectedTotal = 0
   #sendFailed = 0
   /** The bound endpoint, with the real port. */
@@ -58,12 +59,17 @@ export class RemoteSocket {
    * Binds a ROUTER on `endpoint` (a `:0` port picks a free one); {@link listen} starts reading.
    * @throws when the endpoint cannot be bound
    */
-  static async bind(endpoint: string, opts: RemoteSocketOptions): Promise<RemoteSocket> {
+  static async bind(
+    endpoint: string,
+    curve: CurvePlan,
+    opts: RemoteSocketOptions
+  ): Promise<RemoteSocket> {
     const socket = new Router({
       mandatory: true,
       linger: 0,
       maxMessageSize: REMOTE_MAX_MESSAGE_BYTES,
-      sendHighWaterMark: REMOTE_SEND_HWM
+      sendHighWaterMark: REMOTE_SEND_HWM,
+      ...curveServerOptions(curve)
     })
     const bindTo = endpoint.replace(/:0$/, ':*')
     try {
@@ -74,7 +80,30 @@ export class RemoteSocket {
         cause: err
       })
     }
-    return new RemoteSocket(socket, socket.lastEndpoint ?? bindTo, opts)
+    const bound = new RemoteSocket(socket, socket.lastEndpoint ?? bindTo, opts)
+    if (curve.on) bound.#watchAuth()
+    return bound
+  }
+
+  /**
+   * A peer without the server key (or with a wrong one) fails the CURVE handshake and never gets a
+   * session: counted as `auth` and traced like any rejected frame.
+   */
+  #watchAuth(): void {
+    for (const type of ['handshake:error:protocol', 'handshake:error:auth'] as const) {
+      this.#socket.events.on(type, (e) => {
+        const code = (e.error as Error & { code?: string }).code
+        if (type === 'handshake:error:protocol' && !isCurveAuthError(code)) return
+        this.#count('auth')
+        const why = code === 'ERR_ZMTP_CRYPTOGRAPHIC' ? 'wrong server key' : 'no server key'
+        this.#opts.note(
+          'remote-rejected',
+          'warn',
+          `remote client on ${e.address} failed the CURVE handshake (${why})`,
+          { reason: 'auth' }
+        )
+      })
+    }
   }
 
   /** Starts the receive loop (once). */
@@ -182,7 +211,7 @@ export class RemoteSocket {
     )
   }
 
-  #count(reason: RejectReason | 'send-overflow'): void {
+  #count(reason: RejectReason | 'send-overflow' | 'auth'): void {
     this.#rejectedTotal++
     this.#rejected.set(reason, (this.#rejected.get(reason) ?? 0) + 1)
   }

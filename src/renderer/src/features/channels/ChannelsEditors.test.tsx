@@ -110,6 +110,7 @@ const info: ChannelsInfo = {
   filters: [],
   remote: {
     endpoint: null,
+    curveServerKey: null,
     sessionsTotal: 0,
     sessions: [],
     rejected: { total: 0, byReason: {} },

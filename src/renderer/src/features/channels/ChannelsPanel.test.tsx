@@ -28,6 +28,7 @@ const info = (remote: Partial<ChannelsInfo['remote']>): ChannelsInfo => ({
   filters: [],
   remote: {
     endpoint: 'tcp://127.0.0.1:5556',
+    curveServerKey: null,
     sessionsTotal: 2,
     sessions: [],
     rejected: { total: 0, byReason: {} },

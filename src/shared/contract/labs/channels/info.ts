@@ -279,9 +279,17 @@ export interface ChannelsInfo {
   remote: {
     /** ROUTER endpoint remote clients connect to; null when not bound. */
     endpoint: string | null
+    /**
+     * The engine's CURVE public key (Z85, 40 characters) when the endpoint uses CURVE: clients
+     * need it (`ChannelsClient.open(…, { serverKey })`, the Python examples' `--server-key`).
+     */
+    curveServerKey: string | null
     sessionsTotal: number
     sessions: RemoteClientInfo[]
-    /** Malformed frames rejected, by reason (`too-deep`, `shape`, `bad-json`…). */
+    /**
+     * Malformed frames rejected, by reason (`too-deep`, `shape`, `bad-json`…; `auth`: a client
+     * failed the CURVE handshake, without the server key or with a wrong one).
+     */
     rejected: { total: number; byReason: Record<string, number> }
     /**
      * Requests refused by a per-peer limit (IMP_LIMIT), by reason: `sessions-full` (a newcomer

@@ -106,6 +106,11 @@ export const DispatchSettingsSchema = z.strictObject({
     .string()
     .regex(/^(tcp:\/\/[^\s:]+:\d{1,5}|ipc:\/\/\S+)$/, 'must look like tcp://HOST:PORT')
     .default(DISPATCH_DEFAULT_ENDPOINT),
+  /**
+   * ZeroMQ CURVE on the work endpoint: workers must know the engine's public key. Absent = on for
+   * a non-loopback endpoint and off on loopback; `false` with a non-loopback endpoint is refused.
+   */
+  curve: z.boolean().optional(),
   /** Lab id (Redis prefix `flowlab:<labId>:`); random when omitted. */
   labId: z.string().regex(LAB_ID_PATTERN, 'letters, digits, _ and - only (1-64)').optional(),
   /** Initial link rules per direction. */

@@ -179,6 +179,11 @@ export interface DispatchInfo {
   labId: string | null
   /** Public work endpoint external workers connect to. */
   endpoint: string | null
+  /**
+   * The engine's CURVE public key (Z85, 40 characters) when the work endpoint uses CURVE: workers
+   * need it (`flowlab worker --server-key`, `worker.py --server-key`). Null when it is plain.
+   */
+  curveServerKey: string | null
   /** Redis URL with the password hidden. */
   redisUrl: string | null
   /** The settings of the current or last run. */
