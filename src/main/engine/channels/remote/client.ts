@@ -1,3 +1,4 @@
+import { curveClientOptions } from '../../zmq/curve'
 import { Dealer } from 'zeromq'
 import type {
   ClientKind,
@@ -53,6 +54,8 @@ export interface ChannelsClientOptions {
   onSessionEnded?: (reason: string, message: string) => void
   requestTimeoutMs?: number
   pingIntervalMs?: number
+  /** The lab's CURVE public key (Z85), when its endpoint uses CURVE; the client makes its own pair. */
+  serverKey?: string
 }
 
 /**
@@ -94,7 +97,7 @@ export class ChannelsClient {
    *   not answer; the socket is closed then
    */
   static async open(endpoint: string, opts: ChannelsClientOptions = {}): Promise<ChannelsClient> {
-    const socket = new Dealer({ linger: 0 })
+    const socket = new Dealer({ linger: 0, ...curveClientOptions(opts.serverKey) })
     socket.connect(endpoint)
     const client = new ChannelsClient(socket, opts)
     void client.#receive()

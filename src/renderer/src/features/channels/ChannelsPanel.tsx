@@ -36,6 +36,12 @@ export function ChannelsPanel(): ReactNode {
           <span className="muted small">
             {info.channelsTotal} channels · remote clients at{' '}
             <code>{info.remote.endpoint ?? CHANNELS_DEFAULT_ENDPOINT}</code> ·{' '}
+            {info.remote.curveServerKey ? (
+              <>
+                CURVE server key{' '}
+                <code data-testid="channels-curve-key">{info.remote.curveServerKey}</code> ·{' '}
+              </>
+            ) : null}
             {info.remote.sessionsTotal} sessions
             {info.remote.rejected.total > 0
               ? ` · ${info.remote.rejected.total} malformed frames rejected`

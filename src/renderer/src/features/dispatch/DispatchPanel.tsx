@@ -46,8 +46,14 @@ export function DispatchPanel(): ReactNode {
         </header>
         <p className="muted small">
           Lab id <code>{info.labId ?? '—'}</code> · endpoint <code>{info.endpoint ?? '—'}</code> ·
-          Redis <code>{info.redisUrl ?? '—'}</code> — an external worker (docs/PROTOCOL.md) can join
-          with these.
+          Redis <code>{info.redisUrl ?? '—'}</code>
+          {info.curveServerKey ? (
+            <>
+              {' '}
+              · CURVE server key <code data-testid="dispatch-curve-key">{info.curveServerKey}</code>
+            </>
+          ) : null}{' '}
+          — an external worker (docs/PROTOCOL.md) can join with these.
         </p>
         {active ? (
           <NoWorkerAlive workers={info.workers} unsettled={progress.messages - progress.settled} />
