@@ -1,3 +1,4 @@
+import { FlagError, numberFlag } from './flags'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
@@ -41,7 +42,8 @@ export const CACHE_USAGE = `usage: flowlab cache [options]
   --json                  print the report as one JSON object on stdout`
 
 /** A flag the user got wrong: exit 2 with the message and the usage, nothing started. */
-export class CacheFlagError extends Error {}
+/** A bad `flowlab cache` flag (the same class as every command's flag errors). */
+export const CacheFlagError = FlagError
 
 /** What `flowlab cache` runs with, once its flags made sense. */
 export interface ParsedCacheFlags {
@@ -102,26 +104,7 @@ function joinNegativeValues(argv: readonly string[]): string[] {
   return out
 }
 
-function num(
-  name: string,
-  raw: string | undefined,
-  opts: { int?: boolean; min?: number; max?: number } = {}
-): number | undefined {
-  if (raw === undefined) return undefined
-  const value = Number(raw)
-  const { int = true, min = 0, max = Number.MAX_SAFE_INTEGER } = opts
-  if (
-    raw.trim() === '' ||
-    !Number.isFinite(value) ||
-    (int && !Number.isInteger(value)) ||
-    value < min ||
-    value > max
-  ) {
-    const kind = int ? 'a whole number' : 'a number'
-    throw new CacheFlagError(`--${name} must be ${kind} from ${min} to ${max} (got ${raw})`)
-  }
-  return value
-}
+const num = numberFlag
 
 function oneOf<T extends string>(
   name: string,

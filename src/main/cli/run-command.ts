@@ -1,3 +1,4 @@
+import { FlagError, numberFlag } from './flags'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -73,28 +74,7 @@ export interface RunCommandOptions {
   progress?: { isTTY: boolean; write(text: string): void }
 }
 
-class FlagError extends Error {}
-
-function num(
-  name: string,
-  raw: string | undefined,
-  opts: { int?: boolean; min?: number; max?: number } = {}
-): number | undefined {
-  if (raw === undefined) return undefined
-  const value = Number(raw)
-  const { int = true, min = 0, max = Number.MAX_SAFE_INTEGER } = opts
-  if (
-    raw.trim() === '' ||
-    !Number.isFinite(value) ||
-    (int && !Number.isInteger(value)) ||
-    value < min ||
-    value > max
-  ) {
-    const kind = int ? 'a whole number' : 'a number'
-    throw new FlagError(`--${name} must be ${kind} from ${min} to ${max} (got ${raw})`)
-  }
-  return value
-}
+const num = numberFlag
 
 function probability(name: string, raw: string | undefined): number | undefined {
   return num(name, raw, { int: false, min: 0, max: 1 })
