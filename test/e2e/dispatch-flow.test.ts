@@ -52,6 +52,8 @@ describe('the Dispatch message-flow diagram', () => {
     await page
       .locator(`[data-flow-epoch="${epoch}"][data-selected="true"]`)
       .waitFor({ timeout: 10_000 })
+    // Selecting from the table paused the diagram on a window that holds the epoch.
+    expect(await page.getByTestId('flow-diagram').getAttribute('data-paused')).toBe('true')
     const listed = page.getByTestId('flow-story')
     await listed.waitFor({ timeout: 10_000 })
     const text = (await listed.textContent()) ?? ''

@@ -85,6 +85,7 @@ export class FlowLog {
     const story = selected === null ? [] : all.filter((e) => e.epoch === selected)
     return {
       sampleEvery: this.#sampleEvery,
+      until,
       epochs,
       events: all.filter((e) => shown.has(e.epoch)),
       selected:

@@ -62,7 +62,7 @@ export function idleInfo(
     workers: [],
     link: { toWorker: emptyDir, toDispatcher: emptyDir, rejected },
     epochs: { total: 0, from: 1, violationsOnly: false, items: [] },
-    flow: { sampleEvery: 1, epochs: [], events: [], selected: null },
+    flow: { sampleEvery: 1, until: null, epochs: [], events: [], selected: null },
     dedup: { from: 1, items: [] },
     series: [],
     redis: { restarts: 0, persistence: redis.toInfo().persistence },

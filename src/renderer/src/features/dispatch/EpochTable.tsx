@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import { useRef, useState, type ReactNode } from 'react'
 import {
   DispatchCommandType,
+  FLOW_WINDOW_EPOCHS,
   VIOLATION_CAUSE_TEXT,
   type DispatchInfo
 } from '@shared/contract/labs/dispatch'
@@ -24,7 +25,8 @@ export function EpochTable(props: {
     void run({
       type: DispatchCommandType.Flow,
       selected: props.selected === epoch ? null : epoch,
-      until: null
+      // Pause on a window that holds it, or the live window may have moved past it.
+      until: props.selected === epoch ? null : epoch + FLOW_WINDOW_EPOCHS / 2
     })
   const scroller = useRef<HTMLDivElement>(null)
   // The virtualizer's functions change every render by design; this component is not memoized.

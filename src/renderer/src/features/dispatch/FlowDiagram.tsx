@@ -1,4 +1,4 @@
-import { useMemo, useState, type ReactNode } from 'react'
+import { useMemo, type ReactNode } from 'react'
 import {
   DispatchCommandType,
   FLOW_WINDOW_EPOCHS,
@@ -75,13 +75,13 @@ function Shape(props: { s: FlowShape }): ReactNode {
 export function FlowDiagram(props: { info: DispatchInfo }): ReactNode {
   const { flow, workers } = props.info
   const { run } = useCommand()
-  const [until, setUntil] = useState<number | null>(null)
+  // Paused or live as the engine holds it (a selection from the table pauses it too).
+  const until = flow.until
   const workerIds = useMemo(() => workers.map((w) => w.id), [workers])
   const layout = useMemo(() => layoutFlow(flow, workerIds), [flow, workerIds])
   const selected = flow.selected?.epoch ?? null
   const view = (next: { selected?: number | null; until?: number | null }): void => {
     const u = next.until === undefined ? until : next.until
-    setUntil(u)
     void run({
       type: DispatchCommandType.Flow,
       selected: next.selected === undefined ? selected : next.selected,

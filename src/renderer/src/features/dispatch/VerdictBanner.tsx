@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react'
 import {
   DispatchCommandType,
+  FLOW_WINDOW_EPOCHS,
   VIOLATION_CAUSE_TEXT,
   type DispatchInfo,
   type ViolationCause
@@ -63,7 +64,11 @@ export function VerdictBanner(props: { info: DispatchInfo }): ReactNode {
                 className="btn-link"
                 title="Show this epoch's story in the message-flow diagram"
                 onClick={() =>
-                  void run({ type: DispatchCommandType.Flow, selected: v.epoch, until: null })
+                  void run({
+                    type: DispatchCommandType.Flow,
+                    selected: v.epoch,
+                    until: v.epoch + FLOW_WINDOW_EPOCHS / 2
+                  })
                 }
               >
                 #{v.epoch}

@@ -19,7 +19,10 @@ describe('layoutFlow', () => {
       ev(7, 405, 'reply', 'w1', 2),
       ev(7, 406, 'ack', 'dispatcher', 2)
     ]
-    const layout = layoutFlow({ sampleEvery: 1, epochs: [7], events, selected: null }, ['w1', 'w2'])
+    const layout = layoutFlow(
+      { sampleEvery: 1, until: null, epochs: [7], events, selected: null },
+      ['w1', 'w2']
+    )
     expect(layout.lanes).toEqual(['dispatcher', 'link', 'w1', 'w2', 'redis'])
     const shapes = layout.epochs[0]?.shapes ?? []
     const arrows = shapes.filter((s) => s.type === 'arrow')
@@ -50,7 +53,10 @@ describe('layoutFlow', () => {
       ev(2, 5, 'reply', 'w1'),
       ev(2, 6, 'drop-reply', 'link')
     ]
-    const layout = layoutFlow({ sampleEvery: 1, epochs: [1, 2], events, selected: null }, [])
+    const layout = layoutFlow(
+      { sampleEvery: 1, until: null, epochs: [1, 2], events, selected: null },
+      []
+    )
     const crosses = layout.epochs.map((e) =>
       e.shapes.filter((s) => s.type === 'cross').map((s) => s.kind)
     )

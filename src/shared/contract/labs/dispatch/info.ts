@@ -254,6 +254,8 @@ export interface DispatchInfo {
   flow: {
     /** 1 = every epoch recorded; k > 1 = only epochs divisible by k (high rate). */
     sampleEvery: number
+    /** The newest epoch of the paused window the user asked for; null while live. */
+    until: number | null
     /** The epochs shown, ascending. */
     epochs: number[]
     events: FlowEvent[]
