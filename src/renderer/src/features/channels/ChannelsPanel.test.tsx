@@ -1,4 +1,4 @@
-import { act, cleanup, render, screen } from '@testing-library/react'
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { CommandInput, Frame, Presence, Snapshot } from '@shared/contract'
 import type { ChannelsInfo } from '@shared/contract/labs/channels'
@@ -99,5 +99,29 @@ describe('ChannelsPanel remote endpoint stats', () => {
     const stats = screen.getByTestId('remote-refused')
     expect(stats.textContent).toBe(' · 3 requests refused by limits · 4 idle sessions evicted')
     expect(stats.getAttribute('title')).toBe('too-deep: 1, sessions-full: 2, session-proxies: 1')
+  })
+})
+
+describe('Restart engine', () => {
+  it('asks first; only "Yes, restart engine" sends the restart', async () => {
+    const transport = fakeTransport()
+    const calls: CommandInput[] = []
+    transport.call = async <T,>(command: CommandInput): Promise<T> => {
+      calls.push(command)
+      return null as T
+    }
+    render(
+      <TransportProvider transport={transport}>
+        <ChannelsPanel />
+      </TransportProvider>
+    )
+    act(() => transport.push(info({})))
+    fireEvent.click(screen.getByTestId('channels-restart'))
+    expect(calls).toEqual([])
+    expect(screen.getByRole('alertdialog').getAttribute('aria-label')).toContain(
+      'Restart the channels engine'
+    )
+    await act(async () => fireEvent.click(screen.getByTestId('channels-restart-confirm')))
+    expect(calls).toEqual([{ type: 'channels:restart' }])
   })
 })

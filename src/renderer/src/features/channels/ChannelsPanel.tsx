@@ -7,6 +7,7 @@ import {
 import { useCommand } from '../../lib/use-command'
 import { useLabInfo } from '../../lib/use-lab-info'
 import { ChannelView } from './ChannelView'
+import { ConfirmButton } from './ConfirmButton'
 import { CreateChannelForm } from './CreateChannelForm'
 import { EventFlow } from './EventFlow'
 import './channels.css'
@@ -54,14 +55,12 @@ export function ChannelsPanel(): ReactNode {
             ) : null}
           </span>
           <div className="spacer" />
-          <button
-            className="btn"
-            onClick={() => void run({ type: ChannelsCommandType.Restart })}
-            data-testid="channels-restart"
-            title="Restart the channels engine as a crash would"
-          >
-            Restart engine
-          </button>
+          <ConfirmButton
+            label="Restart engine"
+            question="Restart the channels engine as a crash would? Best-effort events in flight are lost."
+            onConfirm={() => void run({ type: ChannelsCommandType.Restart })}
+            testId="channels-restart"
+          />
         </header>
         {restart &&
         (restart.bestEffortLost > 0 ||
