@@ -35,17 +35,18 @@ describe('the Dispatch panel warns of stalls', () => {
     await dispatch.open()
     await dispatch.semantics('at-least-once')
     await dispatch.endpoint(`tcp://127.0.0.1:${await freePort()}`)
-    await dispatch.fill({ messages: 400, rate: 50, workers: 2, 'work-ms': 0, timeout: 500 })
+    await dispatch.fill({ messages: 5000, rate: 50, workers: 2, 'work-ms': 0, timeout: 500 })
     await dispatch.start()
-    // "All workers crash at before-work, every 0th message": each crashes once, not restarted.
-    await page.getByLabel('Crash point').selectOption('before-work')
-    await page.getByTestId('crash-at').click()
+    // Crash every worker (a SIGKILL each): none restarts on its own.
+    for (const id of ['w1', 'w2']) {
+      await page.locator(`[data-worker-row="${id}"]`).waitFor({ timeout: 30_000 })
+      await page.getByTestId(`crash-${id}`).click()
+      await dispatch.waitForWorkerState(id, 'crashed')
+    }
     const alert = page.getByTestId('no-worker-alive')
     await alert.waitFor({ timeout: 30_000 })
     expect(await alert.textContent()).toContain('No worker alive')
     await page.locator('[data-problem="dispatch:no-worker"]').waitFor({ timeout: 10_000 })
-    // Disarm first, or the restarted workers crash again on their next message.
-    await page.getByRole('button', { name: 'Disarm' }).click()
     await page.getByTestId('restart-workers').click()
     await alert.waitFor({ state: 'detached', timeout: 30_000 })
     await page.locator('[data-worker-row]:not([data-state="crashed"])').first().waitFor({
