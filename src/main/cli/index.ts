@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { runCacheCommand } from './cache-command'
 import { runChannelsHost } from './channels-host'
+import { runClusterCommand } from './cluster-command'
 import { runConsole } from './console-command'
 import { electronBinary, electronUnavailableReason } from './electron-check'
 import { runFilterCommand } from './filter-command'
@@ -23,6 +24,7 @@ commands:
   console   serve the console in a browser (flowlab console --help)
   run       a headless Dispatch lab run with a report (flowlab run --help)
   cache     a headless Cache lab run with a report (flowlab cache --help)
+  cluster   a headless Cluster lab run on a real Redis Cluster (flowlab cluster --help)
   worker    a Dispatch lab worker you start by hand (flowlab worker --help)
   filter    evaluate a Notification Service constraint against events (flowlab filter --help)`
 
@@ -78,6 +80,8 @@ async function main(argv: string[]): Promise<number> {
       return runDispatchCommand(rest, io)
     case 'cache':
       return runCacheCommand(rest, io)
+    case 'cluster':
+      return runClusterCommand(rest, io)
     case 'worker':
       return runWorkerCommand(rest, io)
     case 'channels-host':

@@ -71,7 +71,12 @@ export const ClusterSettingsSchema = z.strictObject({
   /** Messages per second across all producers; 0 = as fast as they go. */
   ratePerSec: z.number().min(0).max(1_000_000).default(0),
   /** Times a producer retries a failed write (a retry may duplicate a write that did land). */
-  retries: z.number().int().min(0).max(20).default(3),
+  retries: z.number().int().min(0).max(20).default(5),
+  /**
+   * acks=all: fewest copies (the leader included) a write needs, as Kafka's min.insync.replicas;
+   * with fewer in-sync replicas the write fails at once.
+   */
+  minInSync: z.number().int().min(1).max(4).default(1),
   /** A consumer group reads every partition while the producers write. */
   consume: z.boolean().default(true),
   /** Seed of the keys the producers pick. */
@@ -84,6 +89,11 @@ export const ClusterSettingsSchema = z.strictObject({
     .min(0)
     .max(CLUSTER_PARTITIONS_MAX - 1)
     .default(0),
+  /**
+   * Before that kill, pause the leader's replicas (SIGSTOP) for this many ms, so that they fall
+   * behind as a slow follower would; they resume right after the kill (0 = kill at once).
+   */
+  followerLagMs: z.number().int().min(0).max(5_000).default(0),
   /** Pause (SIGSTOP) the broker leading partition 0 after this many acknowledged messages … */
   pauseBrokerAt: count(1_000_000).default(0),
   /** … for this many ms, then resume it (SIGCONT). */
@@ -120,8 +130,15 @@ export const ClusterFaultActionSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('resume-broker'), node: nodeId }),
   /** Start a dead broker again; it rejoins (as a replica of whoever leads its slots now). */
   z.strictObject({ kind: z.literal('restart-broker'), node: nodeId }),
-  /** SIGKILL the broker that leads this partition now. */
-  z.strictObject({ kind: z.literal('kill-leader'), partition: partition.default(0) }),
+  /**
+   * SIGKILL the broker that leads this partition now; with `followerLagMs`, its replicas are
+   * paused that long first (they miss the last writes) and resumed after the kill.
+   */
+  z.strictObject({
+    kind: z.literal('kill-leader'),
+    partition: partition.default(0),
+    followerLagMs: z.number().int().min(0).max(5_000).default(0)
+  }),
   /** CLUSTER FAILOVER on a replica: it takes over its primary's slots (works on any cluster). */
   z.strictObject({ kind: z.literal('failover'), node: nodeId }),
   /** Start one more broker, an empty primary. */
