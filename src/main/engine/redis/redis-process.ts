@@ -28,6 +28,8 @@ export interface RedisProcessOptions {
   onUnexpectedExit: (code: number | null, signal: NodeJS.Signals | null) => void
   /** Records each server it spawns (and forgets it when it exits). */
   processes?: ProcessRecorder | undefined
+  /** More config lines, written after the standard ones (e.g. `cluster-enabled yes`). */
+  extraConfig?: string[] | undefined
 }
 
 /**
@@ -40,6 +42,7 @@ export class RedisProcess {
   #child: ChildProcess | null = null
   #expectedExit: ChildProcess | null = null
   #logTail: string[] = []
+  #paused = false
 
   constructor(opts: RedisProcessOptions) {
     this.#opts = opts
@@ -59,6 +62,11 @@ export class RedisProcess {
   get running(): boolean {
     const child = this.#child
     return child !== null && child.exitCode === null && child.signalCode === null
+  }
+
+  /** True while the running server is stopped with SIGSTOP (see {@link RedisProcess.pause}). */
+  get paused(): boolean {
+    return this.#paused && this.running
   }
 
   /** True when the last start failed because another process took the port first. */
@@ -83,7 +91,8 @@ export class RedisProcess {
       'save ""',
       'daemonize no',
       'logfile ""',
-      'loglevel notice'
+      'loglevel notice',
+      ...(this.#opts.extraConfig ?? [])
     ]
     writeFileSync(file, lines.join('\n') + '\n', { mode: CONFIG_FILE_MODE })
     // `mode` applies only when the file is created: one left by an earlier version (or copied in
@@ -95,7 +104,8 @@ export class RedisProcess {
 
   /** Starts a server on `endpoint`; resolves when it is ready, rejects when it is not. */
   spawn(endpoint: RedisEndpoint, persistence: boolean): Promise<void> {
-    this.#reapOrphan()
+    this.reapOrphan()
+    this.#paused = false
     const config = this.writeConfig(endpoint, persistence)
     this.#logTail = []
     const child = spawn(this.#opts.bin, [config], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -132,7 +142,10 @@ export class RedisProcess {
       })
       child.once('exit', (code, signal) => {
         clearTimeout(timer)
-        if (this.#child === child) this.#child = null
+        if (this.#child === child) {
+          this.#child = null
+          this.#paused = false
+        }
         if (!ready) {
           const last = this.#logTail.slice(-3).join(' | ')
           reject(
@@ -149,6 +162,27 @@ export class RedisProcess {
         this.#opts.onUnexpectedExit(code, signal)
       })
     })
+  }
+
+  /**
+   * Freezes the running server with SIGSTOP (it keeps its sockets but answers nothing, as a hung
+   * or partitioned node would). @returns false when none was running.
+   */
+  pause(): boolean {
+    const child = this.#child
+    if (!child || !this.running) return false
+    child.kill('SIGSTOP')
+    this.#paused = true
+    return true
+  }
+
+  /** Lets a paused server run again (SIGCONT). @returns false when none was running. */
+  resume(): boolean {
+    const child = this.#child
+    if (!child || !this.running) return false
+    child.kill('SIGCONT')
+    this.#paused = false
+    return true
   }
 
   /** SIGKILLs the running server, as a crash would; resolves once it has exited. */
@@ -170,6 +204,8 @@ export class RedisProcess {
     if (!child || !this.running) return false
     this.#expectedExit = child
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+    // A server stopped with SIGSTOP would keep SIGTERM pending until the SIGKILL: wake it first.
+    if (this.#paused) this.resume()
     child.kill('SIGTERM')
     const timer = setTimeout(() => child.kill('SIGKILL'), REDIS_STOP_TIMEOUT_MS)
     await exited
@@ -177,8 +213,11 @@ export class RedisProcess {
     return true
   }
 
-  /** A redis-server left by an engine that died without cleaning up holds our data folder. */
-  #reapOrphan(): void {
+  /**
+   * Stops a redis-server left in this folder by an engine that died without cleaning up (found by
+   * its pidfile). `spawn()` does this first; call it directly before clearing the folder.
+   */
+  reapOrphan(): void {
     const pidfile = join(this.#opts.dir, 'redis.pid')
     let pid: number
     try {

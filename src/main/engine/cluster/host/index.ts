@@ -1,0 +1,5 @@
+export { ClusterHost } from './cluster-host'
+export type { ClusterHostOptions, ClusterTrace } from './cluster-options'
+export { ClusterError, isClusterError, type ClusterErrorCode } from './cluster-errors'
+export { CLUSTER_SLOTS, keySlot } from './key-slot'
+export { slotOwner, type ClusterNode } from './topology'
