@@ -120,7 +120,8 @@ export class ClusterLab implements Lab<ClusterInfo, ClusterCommand> {
     } catch (err) {
       await host.close().catch(() => undefined)
       this.#host = null
-      this.#status = 'failed'
+      // Nothing was changed: the lab is down as before, with the reason to show.
+      this.#status = 'down'
       this.#lastError = (err as Error).message
       throw hostError(err)
     }
