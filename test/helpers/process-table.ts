@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 
 /** Every live pid on this machine with its parent, from /proc. */
 function processTable(): Map<number, number> {
@@ -65,4 +65,25 @@ export async function waitUntilGone(pids: number[], timeoutMs = 15_000): Promise
     if (Date.now() > deadline) throw new Error(`still running: ${alive.join(', ')}`)
     await new Promise((r) => setTimeout(r, 50))
   }
+}
+
+/**
+ * Live redis-server processes whose working folder is under `dir` (a managed node runs in its
+ * own folder; its command line is rewritten to "host:port [cluster]", so argv cannot tell).
+ */
+export function redisServersUnder(dir: string): number[] {
+  const pids: number[] = []
+  for (const pid of processTable().keys()) {
+    try {
+      if (
+        readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('redis-server') &&
+        readlinkSync(`/proc/${pid}/cwd`).startsWith(dir)
+      ) {
+        pids.push(pid)
+      }
+    } catch {
+      // exited while we looked
+    }
+  }
+  return pids
 }

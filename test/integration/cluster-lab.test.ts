@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ClusterInfo, ClusterReport } from '@shared/contract/labs/cluster'
 import { clusterLab, clusterLabOf, type ClusterLab } from '../../src/main/engine/cluster'
 import { createEngine, type Engine } from '../../src/main/engine/engine'
+import { redisServersUnder } from '../helpers/process-table'
 import { tempDir } from '../helpers/temp-dir'
 
 /**
@@ -13,24 +13,7 @@ import { tempDir } from '../helpers/temp-dir'
  * the messages it never got are lost and named; bad input changes nothing; no node survives.
  */
 
-/** redis-server processes whose working folder is under `dir` (each node runs in its folder). */
-function redisUnder(dir: string): number[] {
-  const pids: number[] = []
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue
-    try {
-      if (
-        readFileSync(`/proc/${name}/comm`, 'utf8').startsWith('redis-server') &&
-        readlinkSync(`/proc/${name}/cwd`).startsWith(dir)
-      ) {
-        pids.push(Number(name))
-      }
-    } catch {
-      // exited while we looked, or not ours to read
-    }
-  }
-  return pids
-}
+const redisUnder = redisServersUnder
 
 describe('Cluster lab on a managed 3 + 3 cluster', () => {
   const dir = tempDir('flowlab-cluster-lab-')
