@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import { findRedisServer } from '../../redis/find-redis-server'
-import { ClusterError, classifyRedisError, REDIS_INSTALL_HINT } from './cluster-errors'
+import { ClusterError, classifyRedisError } from './cluster-errors'
 import {
   formCluster,
   notConverged,
@@ -14,9 +13,9 @@ import {
   type ClusterHostOptions,
   type ResolvedClusterOptions
 } from './cluster-options'
-import { ManagedNode } from './managed-node'
+import { ManagedNode, resolveRedisBin } from './managed-node'
 import { NodeConnections, type ClusterAuth } from './node-connections'
-import { moveSlotRange } from './slot-migration'
+import { checkSlotRange, moveSlotRange } from './slot-migration'
 import { parseClusterUrl, probeExternalCluster } from './external-cluster'
 import { describeNodes, type ClusterNode } from './topology'
 import { readTopology, type ManagedState } from './topology-reader'
@@ -231,7 +230,13 @@ export class ClusterHost {
       }
     )
     await this.waitFor(
-      (now) => now.some((n) => n.id === replicaId && n.role === 'primary' && n.slots.length > 0),
+      (now) => {
+        const promoted = now.find((n) => n.id === replicaId)
+        const old = now.find((n) => n.id === primary?.id)
+        // A live old primary must have stepped down too, or two nodes would look like leaders.
+        const stepped = !old || old.state !== 'alive' || old.primaryId === replicaId
+        return promoted?.role === 'primary' && promoted.slots.length > 0 && stepped
+      },
       FAILOVER_TIMEOUT_MS,
       `${replica.port} to become primary`
     )
@@ -279,27 +284,11 @@ export class ClusterHost {
    */
   async moveSlots(from: number, to: number, targetId: string): Promise<void> {
     this.#requireOpen()
-    if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > 16_383 || from > to) {
-      throw new ClusterError(
-        'bad-options',
-        `moveSlots: need 0 <= from <= to <= 16383 (got ${from}..${to})`
-      )
-    }
+    checkSlotRange(from, to)
     const nodes = await this.refresh()
-    const target = nodes.find((n) => n.id === targetId)
-    if (!target) throw new ClusterError('unknown-node', `no node ${targetId} in the cluster`)
-    if (target.role !== 'primary' || target.state !== 'alive') {
-      throw new ClusterError('invalid-state', `target ${target.port} must be an alive primary`)
-    }
     const conns = this.#connections()
-    const moved = await moveSlotRange(
-      nodes,
-      from,
-      to,
-      target,
-      (n) => conns.admin(n.host, n.port),
-      this.#auth
-    )
+    const admin = (n: ClusterNode): Redis => conns.admin(n.host, n.port)
+    const { target, moved } = await moveSlotRange(nodes, from, to, targetId, admin, this.#auth)
     await this.waitFor(
       (now) => {
         const t = now.find((n) => n.id === targetId)
@@ -308,17 +297,8 @@ export class ClusterHost {
       NODE_JOIN_TIMEOUT_MS,
       `slots ${from}-${to} to belong to ${target.port}`
     )
-    this.#o.onTrace(
-      'slots-moved',
-      'info',
-      `slots ${from}-${to} moved to ${target.port} (${moved} keys)`,
-      {
-        from,
-        to,
-        target: targetId,
-        keys: moved
-      }
-    )
+    const text = `slots ${from}-${to} moved to ${target.port} (${moved} keys)`
+    this.#o.onTrace('slots-moved', 'info', text, { from, to, target: targetId, keys: moved })
   }
 
   /**
@@ -352,14 +332,7 @@ export class ClusterHost {
   }
 
   async #startManaged(): Promise<void> {
-    const bin = this.#o.bin ?? findRedisServer()
-    if (!bin) {
-      throw new ClusterError(
-        'redis-missing',
-        `redis-server was not found on PATH; install it: ${REDIS_INSTALL_HINT}`
-      )
-    }
-    this.#bin = bin
+    this.#bin = resolveRedisBin(this.#o.bin)
     this.#auth = { password: randomBytes(24).toString('hex') }
     this.#conns = new NodeConnections(this.#auth)
     const { primaries, replicasPerPrimary } = this.#o

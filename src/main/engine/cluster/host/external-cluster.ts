@@ -44,13 +44,18 @@ export async function probeExternalCluster(
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false
   })
-  probe.on('error', () => undefined)
+  // A refused login closes the connection: connect() then rejects with "Connection is closed",
+  // and only the 'error' event says why (WRONGPASS, NOAUTH from HELLO).
+  let reason: Error | null = null
+  probe.on('error', (err: Error) => {
+    reason = err
+  })
   let info: Map<string, string>
   try {
     await probe.connect()
     info = parseInfo((await probe.call('CLUSTER', 'INFO')) as string)
   } catch (err) {
-    throw classifyRedisError(err, where)
+    throw classifyRedisError(reason ?? err, where)
   } finally {
     probe.disconnect()
   }

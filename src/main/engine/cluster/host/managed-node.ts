@@ -1,13 +1,36 @@
-import { rmSync } from 'node:fs'
+import { accessSync, constants, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ProcessRecorder } from '../../process-registry'
+import { findRedisServer } from '../../redis/find-redis-server'
 import { freePort } from '../../redis/free-port'
 import type { RedisEndpoint } from '../../redis/redis-endpoint'
 import { RedisProcess } from '../../redis/redis-process'
+import { ClusterError, REDIS_INSTALL_HINT } from './cluster-errors'
 import type { ClusterTrace } from './cluster-options'
 
 /** A first start that loses the race for its ports retries on new ones this many times. */
 const NODE_START_ATTEMPTS = 3
+
+/**
+ * The redis-server to start: `bin` when given, else the one findRedisServer finds.
+ * @throws ClusterError 'redis-missing' with the install hint.
+ */
+export function resolveRedisBin(bin: string | undefined): string {
+  const found = bin ?? findRedisServer()
+  try {
+    if (found) {
+      accessSync(found, constants.X_OK)
+      return found
+    }
+  } catch {
+    // not there, or not executable: say so below
+  }
+  const where = bin ? `at ${bin}` : 'on PATH'
+  throw new ClusterError(
+    'redis-missing',
+    `redis-server was not found ${where}; install it: ${REDIS_INSTALL_HINT}`
+  )
+}
 
 export interface ManagedNodeOptions {
   bin: string

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis'
 import { ClusterError } from './cluster-errors'
 import type { ClusterAuth } from './node-connections'
+import { CLUSTER_SLOTS } from './key-slot'
 import { slotOwner, type ClusterNode } from './topology'
 
 /** Slots handled per round of pipelined SETSLOT commands. */
@@ -9,6 +10,22 @@ const SLOTS_PER_BATCH = 256
 const KEYS_PER_MIGRATE = 100
 /** MIGRATE's own timeout (for one batch of keys), in ms. */
 const MIGRATE_TIMEOUT_MS = 5_000
+
+/** @throws ClusterError 'bad-options' unless 0 <= from <= to <= 16383 (integers). */
+export function checkSlotRange(from: number, to: number): void {
+  if (
+    !Number.isInteger(from) ||
+    !Number.isInteger(to) ||
+    from < 0 ||
+    to >= CLUSTER_SLOTS ||
+    from > to
+  ) {
+    throw new ClusterError(
+      'bad-options',
+      `moveSlots: need 0 <= from <= to <= 16383 (got ${from}..${to})`
+    )
+  }
+}
 
 /** Sends the commands in one pipeline; throws the first error. */
 async function batch(client: Redis, commands: string[][]): Promise<unknown[]> {
@@ -27,16 +44,22 @@ async function batch(client: Redis, commands: string[][]): Promise<unknown[]> {
  * each slot owned elsewhere, IMPORTING on the target and MIGRATING on the owner, every key moved
  * with MIGRATE (DUMP/RESTORE: streams and their consumer groups included), then SETSLOT NODE on
  * the target, the owner and every other primary. Slots nobody owns are simply given to the target.
- * @returns how many keys were moved.
+ * @returns the target and how many keys were moved.
+ * @throws ClusterError 'unknown-node' / 'invalid-state' for a target that is no alive primary.
  */
 export async function moveSlotRange(
   nodes: ClusterNode[],
   from: number,
   to: number,
-  target: ClusterNode,
+  targetId: string,
   admin: (node: ClusterNode) => Redis,
   auth: ClusterAuth
-): Promise<number> {
+): Promise<{ target: ClusterNode; moved: number }> {
+  const target = nodes.find((n) => n.id === targetId)
+  if (!target) throw new ClusterError('unknown-node', `no node ${targetId} in the cluster`)
+  if (target.role !== 'primary' || target.state !== 'alive') {
+    throw new ClusterError('invalid-state', `target ${target.port} must be an alive primary`)
+  }
   const bySource = new Map<ClusterNode, number[]>()
   const unowned: number[] = []
   for (let slot = from; slot <= to; slot++) {
@@ -116,5 +139,5 @@ export async function moveSlotRange(
   for (let i = 0; i < unowned.length; i += SLOTS_PER_BATCH) {
     await batch(t, [['CLUSTER', 'ADDSLOTS', ...unowned.slice(i, i + SLOTS_PER_BATCH).map(String)]])
   }
-  return moved
+  return { target, moved }
 }
