@@ -41,7 +41,7 @@ export function BrokersTable(props: {
   const why = props.faultsOff ?? undefined
   return (
     <div className="cluster-scroll">
-      <table className="table compact cluster-brokers" data-testid="cluster-brokers">
+      <table className="table compact cluster-brokers" data-testid="cluster-brokers-table">
         <thead>
           <tr>
             <th>Broker</th>

@@ -243,7 +243,7 @@ describe('ClusterPanel', () => {
     expect(screen.getByTestId('cluster-status').textContent).toBe('down')
     expect(screen.getByTestId('cluster-error').textContent).toBe('port 7000 is taken')
     expect(button('cluster-start').disabled).toBe(true)
-    expect(screen.queryByTestId('cluster-brokers')).toBeNull()
+    expect(screen.queryByTestId('cluster-brokers-table')).toBeNull()
 
     await click('cluster-up')
     fireEvent.change(screen.getByTestId('cluster-primaries'), { target: { value: '4' } })

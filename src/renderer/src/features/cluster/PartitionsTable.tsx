@@ -45,7 +45,10 @@ export function PartitionsTable(props: {
         <p className="muted small">The topic's partitions show once a run has created them.</p>
       ) : (
         <div className="cluster-scroll">
-          <table className="table compact cluster-partitions" data-testid="cluster-partitions">
+          <table
+            className="table compact cluster-partitions"
+            data-testid="cluster-partitions-table"
+          >
             <thead>
               <tr>
                 <th>P</th>
