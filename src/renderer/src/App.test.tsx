@@ -2,6 +2,7 @@ import { act, cleanup, render, renderHook, screen } from '@testing-library/react
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Snapshot } from '@shared/contract'
 import { App } from './App'
+import { ComingPanel } from './features/labs/ComingPanel'
 import { LAB_FEATURES } from './features/registry'
 import { useLabInfo } from './lib/use-lab-info'
 import { useConsole } from './store'
@@ -31,7 +32,7 @@ afterEach(() => {
 })
 
 describe('App', () => {
-  it('lists the registered labs, then the planned ones, then Redis and Trace', () => {
+  it('lists the registered labs, then the planned ones (none now), then Redis and Trace', () => {
     renderApp('')
     const nav = screen.getByRole('navigation', { name: 'Labs' })
     const links = [...nav.querySelectorAll('a')]
@@ -52,15 +53,16 @@ describe('App', () => {
       '#/trace'
     ])
     const badged = links.filter((a) => a.querySelector('.badge')).map((a) => a.dataset.testid)
-    expect(badged).toEqual(['nav-cluster'])
+    expect(badged).toEqual([])
     expect(screen.getByTestId('nav-dispatch').getAttribute('aria-current')).toBe('page')
   })
 
   it('shows a planned lab as coming, with its one line about it', () => {
-    renderApp('#/cluster')
-    const panel = screen.getByTestId('lab-cluster')
-    expect(panel.querySelector('h1')?.textContent).toBe('Cluster')
-    expect(panel.textContent).toContain('Redis Cluster, with leader failover')
+    const lab = { id: 'planned', title: 'Planned', about: 'A lab that is not built yet.' }
+    render(<ComingPanel lab={lab} />)
+    const panel = screen.getByTestId('lab-planned')
+    expect(panel.querySelector('h1')?.textContent).toBe('Planned')
+    expect(panel.textContent).toContain('A lab that is not built yet.')
     expect(panel.textContent).toContain('This lab is coming in a later version of Flowlab.')
   })
 

@@ -2,6 +2,7 @@ import type { ComponentType } from 'react'
 import type { LabId } from '@shared/contract'
 import { cache } from './cache'
 import { channels } from './channels'
+import { cluster } from './cluster'
 import { dispatch } from './dispatch'
 
 /**
@@ -21,4 +22,4 @@ export interface LabFeature {
 }
 
 /** The built labs, in nav order. */
-export const LAB_FEATURES: readonly LabFeature[] = [dispatch, channels, cache]
+export const LAB_FEATURES: readonly LabFeature[] = [dispatch, channels, cache, cluster]

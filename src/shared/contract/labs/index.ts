@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { cacheContract } from './cache'
 import { channelsContract } from './channels'
+import { clusterContract } from './cluster'
 import { dispatchContract } from './dispatch'
 
 /**
@@ -11,7 +12,8 @@ import { dispatchContract } from './dispatch'
 export const LAB_CONTRACTS = {
   dispatch: dispatchContract,
   channels: channelsContract,
-  cache: cacheContract
+  cache: cacheContract,
+  cluster: clusterContract
 } as const
 
 type Contracts = typeof LAB_CONTRACTS

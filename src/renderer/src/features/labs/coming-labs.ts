@@ -11,10 +11,4 @@ export interface ComingLab {
  * lab registry does not have, so an entry stops showing the day its lab is registered (and can
  * then be deleted here).
  */
-export const COMING_LABS: readonly ComingLab[] = [
-  {
-    id: 'cluster',
-    title: 'Cluster',
-    about: 'Partitions, leaders and replicas on a real Redis Cluster, with leader failover.'
-  }
-]
+export const COMING_LABS: readonly ComingLab[] = []
