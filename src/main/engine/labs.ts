@@ -1,5 +1,6 @@
 import { cacheLab } from './cache'
 import { channelsLab } from './channels'
+import { clusterLab } from './cluster'
 import { dispatchLab } from './dispatch'
 import type { LabDefinition } from './lab'
 
@@ -8,4 +9,9 @@ import type { LabDefinition } from './lab'
  * starts and routes to exactly these, starting them in this order and closing them in reverse; it
  * names none of them.
  */
-export const LAB_DEFINITIONS: readonly LabDefinition[] = [channelsLab, dispatchLab, cacheLab]
+export const LAB_DEFINITIONS: readonly LabDefinition[] = [
+  channelsLab,
+  dispatchLab,
+  cacheLab,
+  clusterLab
+]

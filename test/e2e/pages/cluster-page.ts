@@ -25,6 +25,8 @@ const FIELD: Record<Setting, string> = {
   seed: 'cluster-seed',
   killLeaderAt: 'cluster-kill-leader-at',
   killPartition: 'cluster-kill-partition',
+  followerLagMs: 'cluster-follower-lag-ms',
+  minInSync: 'cluster-min-in-sync',
   pauseBrokerAt: 'cluster-pause-broker-at',
   pauseMs: 'cluster-pause-ms'
 }
@@ -37,6 +39,8 @@ const FOLDED = new Set<Setting>([
   'consume',
   'seed',
   'killPartition',
+  'followerLagMs',
+  'minInSync',
   'pauseBrokerAt',
   'pauseMs'
 ])

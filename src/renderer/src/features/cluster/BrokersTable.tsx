@@ -3,7 +3,7 @@ import {
   ClusterCommandType,
   type BrokerInfo,
   type BrokerState,
-  type ClusterFaultAction
+  type ClusterFaultActionInput
 } from '@shared/contract/labs/cluster'
 import { formatBytes } from '../../lib/format'
 import { useCommand } from '../../lib/use-command'
@@ -34,7 +34,7 @@ export function BrokersTable(props: {
   enabled: boolean
 }): ReactNode {
   const { run, busy, error } = useCommand()
-  const fault = (f: ClusterFaultAction): void =>
+  const fault = (f: ClusterFaultActionInput): void =>
     void run({ type: ClusterCommandType.Fault, fault: f })
   const off = busy || !props.enabled
   const processOff = off || props.faultsOff !== null

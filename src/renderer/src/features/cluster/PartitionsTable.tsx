@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react'
 import {
   ClusterCommandType,
-  type ClusterFaultAction,
+  type ClusterFaultActionInput,
   type PartitionInfo
 } from '@shared/contract/labs/cluster'
 import { useCommand } from '../../lib/use-command'
@@ -22,7 +22,7 @@ export function PartitionsTable(props: {
 }): ReactNode {
   const { run, busy, error } = useCommand()
   const changed = useLeaderChanges(props.partitions)
-  const fault = (f: ClusterFaultAction): void =>
+  const fault = (f: ClusterFaultActionInput): void =>
     void run({ type: ClusterCommandType.Fault, fault: f })
   const off = busy || !props.enabled || props.faultsOff !== null
   const why = props.faultsOff ?? undefined

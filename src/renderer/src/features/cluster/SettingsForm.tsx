@@ -18,11 +18,13 @@ export const CLUSTER_FORM_DEFAULTS: ClusterSettings = {
   partitioner: 'hash',
   keys: 1_000,
   ratePerSec: 0,
-  retries: 3,
+  retries: 5,
+  minInSync: 1,
   consume: true,
   seed: 1,
   killLeaderAt: 0,
   killPartition: 0,
+  followerLagMs: 0,
   pauseBrokerAt: 0,
   pauseMs: 3_000
 }
@@ -160,6 +162,23 @@ export function SettingsForm(props: { disabled: boolean; running: boolean }): Re
             onChange={set('killPartition')}
             max={CLUSTER_PARTITIONS_MAX - 1}
             testId="cluster-kill-partition"
+          />
+          <NumberField
+            label="… its followers lag ms"
+            value={form.followerLagMs}
+            onChange={set('followerLagMs')}
+            max={5_000}
+            testId="cluster-follower-lag-ms"
+            hint="Before the kill, pause the leader's replicas this long so they miss its last writes (0 = kill at once)"
+          />
+          <NumberField
+            label="Min in-sync copies"
+            value={form.minInSync}
+            onChange={set('minInSync')}
+            min={1}
+            max={4}
+            testId="cluster-min-in-sync"
+            hint="acks=all: fewest copies a write needs, leader included (Kafka's min.insync.replicas)"
           />
           <NumberField
             label="Pause leader of p0 at ack"

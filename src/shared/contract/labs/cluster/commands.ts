@@ -147,6 +147,8 @@ export const ClusterFaultActionSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('move-partition'), partition, node: nodeId })
 ])
 export type ClusterFaultAction = z.infer<typeof ClusterFaultActionSchema>
+/** A fault as a sender writes it (defaults may be left out). */
+export type ClusterFaultActionInput = z.input<typeof ClusterFaultActionSchema>
 export const ClusterFaultSchema = z.strictObject({
   type: z.literal(ClusterCommandType.Fault),
   fault: ClusterFaultActionSchema
