@@ -105,6 +105,10 @@ export function ClusterPanel(): ReactNode {
           {run ? (
             <section className="panel">
               <Charts series={run.series} />
+            </section>
+          ) : null}
+          {run ? (
+            <section className="panel">
               <Counts run={run} />
               <Failovers run={run} />
             </section>
