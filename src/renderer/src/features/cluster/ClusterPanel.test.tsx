@@ -422,11 +422,14 @@ describe('ClusterPanel', () => {
       transport.push({
         ...up,
         managed: false,
+        state: 'fail',
         faultsOff: reason,
         brokers: brokers.map((b) => ({ ...b, managed: false }))
       })
     )
     expect(screen.getByTestId('cluster-kind').textContent).toContain('existing')
+    expect(screen.getByTestId('cluster-state').textContent).toContain('cluster_state fail')
+    expect(screen.getByTestId('cluster-state').className).toBe('bad-text')
     expect(screen.getByTestId('cluster-faults-off').textContent).toBe(reason)
     for (const testId of [
       'broker-kill-a1a1a1a1',
