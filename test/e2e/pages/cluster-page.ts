@@ -91,8 +91,14 @@ export class ClusterPage {
       else if (name === 'consume') await field.setChecked(value === true)
       else await field.fill(String(value))
     }
+    const before = await this.page.getByTestId('lab-cluster').getAttribute('data-run')
     await this.page.getByTestId('cluster-start').click()
-    await this.waitForRun(['running', 'checking', 'done', 'stopped', 'failed'])
+    // After an earlier run the panel already says done: then wait for the new run to be live.
+    await this.waitForRun(
+      before === 'idle'
+        ? ['running', 'checking', 'done', 'stopped', 'failed']
+        : ['running', 'checking', 'failed']
+    )
   }
 
   async stopRun(): Promise<void> {

@@ -45,7 +45,6 @@ export function BrokersTable(props: {
         <thead>
           <tr>
             <th>Broker</th>
-            <th>Port</th>
             <th>Role</th>
             <th>Slots</th>
             <th>State</th>
@@ -67,15 +66,14 @@ export function BrokersTable(props: {
                 className={b.state === 'dead' ? 'cluster-dead' : undefined}
               >
                 <td className="mono" title={b.id}>
-                  {id}
+                  {id} <span className="muted">:{b.port}</span>
                 </td>
-                <td className="mono">{b.port}</td>
                 <td>
                   {b.role === 'primary' ? (
                     <strong>primary</strong>
                   ) : (
-                    <span title={b.primaryId ?? undefined}>
-                      replica → <span className="mono">{shortId(b.primaryId)}</span>
+                    <span className="mono" title={`replica of ${b.primaryId ?? 'no primary'}`}>
+                      → {shortId(b.primaryId)}
                     </span>
                   )}
                 </td>
@@ -97,7 +95,7 @@ export function BrokersTable(props: {
                   {b.leads.length > 0 ? b.leads.map((p) => `p${p}`).join(' ') : ''}
                 </td>
                 <td>
-                  <div className="row-actions">
+                  <div className="cluster-actions">
                     {b.state !== 'dead' ? (
                       <button
                         className="btn btn-danger btn-small"

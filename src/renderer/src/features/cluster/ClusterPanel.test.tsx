@@ -296,7 +296,7 @@ describe('ClusterPanel', () => {
     expect(screen.getByTestId('broker-leads-a1a1a1a1').textContent).toBe('p0 p3')
     const replica = screen.getByTestId('broker-d4d4d4d4')
     expect(replica.dataset.role).toBe('replica')
-    expect(replica.textContent).toContain('replica → a1a1a1a1')
+    expect(replica.textContent).toContain('→ a1a1a1a1')
     expect(screen.getByTestId('broker-e5e5e5e5').textContent).toContain('2.0 KiB')
     expect(screen.queryByTestId('broker-failover-a1a1a1a1')).toBeNull()
 
@@ -422,11 +422,14 @@ describe('ClusterPanel', () => {
       transport.push({
         ...up,
         managed: false,
+        state: 'fail',
         faultsOff: reason,
         brokers: brokers.map((b) => ({ ...b, managed: false }))
       })
     )
     expect(screen.getByTestId('cluster-kind').textContent).toContain('existing')
+    expect(screen.getByTestId('cluster-state').textContent).toContain('cluster_state fail')
+    expect(screen.getByTestId('cluster-state').className).toBe('bad-text')
     expect(screen.getByTestId('cluster-faults-off').textContent).toBe(reason)
     for (const testId of [
       'broker-kill-a1a1a1a1',

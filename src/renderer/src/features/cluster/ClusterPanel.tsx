@@ -56,8 +56,16 @@ export function ClusterPanel(): ReactNode {
               <code data-testid="cluster-endpoint">{info.endpoint}</code>{' '}
               <span className="muted" data-testid="cluster-kind">
                 {info.managed === null ? '' : info.managed ? 'managed' : 'existing'}
-                {info.state ? ` · cluster_state ${info.state}` : ''}
               </span>
+              {info.state ? (
+                <span
+                  className={info.state === 'ok' ? 'muted' : 'bad-text'}
+                  data-testid="cluster-state"
+                >
+                  {' '}
+                  · cluster_state {info.state}
+                </span>
+              ) : null}
             </span>
           ) : null}
           {run ? <RunProgress run={run} /> : null}
@@ -72,6 +80,14 @@ export function ClusterPanel(): ReactNode {
           <SettingsForm disabled={!up || live} running={live} />
         </div>
       </section>
+      {info.status === 'down' ? (
+        <p className="muted small cluster-intro">
+          Each primary is a Kafka broker leading the partitions whose hash slots it owns; its
+          replicas are the followers. Start a cluster, start a run, then kill a partition's leader
+          and watch a follower take over — and whether acknowledged messages survive it with acks=1
+          and with acks=all.
+        </p>
+      ) : null}
       {run ? <Verdict run={run} /> : null}
       {info.brokers.length > 0 ? (
         <div className="cluster-tables">
@@ -105,6 +121,10 @@ export function ClusterPanel(): ReactNode {
           {run ? (
             <section className="panel">
               <Charts series={run.series} />
+            </section>
+          ) : null}
+          {run ? (
+            <section className="panel">
               <Counts run={run} />
               <Failovers run={run} />
             </section>

@@ -60,7 +60,6 @@ export function PartitionsTable(props: {
                 <th>Acked</th>
                 <th title="Produced and not yet read by the consumer group">Lag</th>
                 <th />
-                <th />
               </tr>
             </thead>
             <tbody>
@@ -72,7 +71,9 @@ export function PartitionsTable(props: {
                   className={p.leaderless ? 'cluster-leaderless' : undefined}
                 >
                   <td className="mono">p{p.id}</td>
-                  <td className="mono small">{p.key}</td>
+                  <td className="mono small cluster-key" title={p.key}>
+                    {p.key}
+                  </td>
                   <td className="mono">{p.slot}</td>
                   <td
                     className={`mono${changed.has(p.id) ? ' leader-changed' : ''}`}
@@ -80,19 +81,19 @@ export function PartitionsTable(props: {
                     data-testid={`partition-leader-${p.id}`}
                   >
                     {shortId(p.leader)}
-                  </td>
-                  <td className="mono small">{p.replicas.map(shortId).join(' ') || '—'}</td>
-                  <td className="mono">{p.logEnd.toLocaleString()}</td>
-                  <td className="mono">{p.acked.toLocaleString()}</td>
-                  <td className="mono">{p.consumerLag.toLocaleString()}</td>
-                  <td>
                     {p.leaderless ? (
                       <span className="badge cluster-badge-bad">leaderless</span>
                     ) : null}
+                  </td>
+                  <td className="mono small cluster-replicas">
+                    {p.replicas.map(shortId).join(' ') || '—'}
                     {p.underReplicated ? (
                       <span className="badge cluster-badge-warn">under-replicated</span>
                     ) : null}
                   </td>
+                  <td className="mono">{p.logEnd.toLocaleString()}</td>
+                  <td className="mono">{p.acked.toLocaleString()}</td>
+                  <td className="mono">{p.consumerLag.toLocaleString()}</td>
                   <td>
                     <button
                       className="btn btn-danger btn-small"

@@ -52,151 +52,153 @@ export function SettingsForm(props: { disabled: boolean; running: boolean }): Re
         void start.run({ type: ClusterCommandType.Start, settings: form })
       }}
     >
-      <fieldset disabled={disabled}>
-        <legend>Run</legend>
-        <NumberField
-          label="Partitions"
-          value={form.partitions}
-          onChange={set('partitions')}
-          min={1}
-          max={CLUSTER_PARTITIONS_MAX}
-          testId="cluster-partitions"
-          hint="Streams of the topic; leaders spread evenly over the primaries"
-        />
-        <NumberField
-          label="Messages"
-          value={form.messages}
-          onChange={set('messages')}
-          min={1}
-          testId="cluster-messages"
-        />
-        <NumberField
-          label="Producers"
-          value={form.producers}
-          onChange={set('producers')}
-          min={1}
-          max={32}
-          testId="cluster-producers"
-        />
-        <Choice
-          label="Acks"
-          value={form.acks}
-          options={['1', 'all'] as const}
-          onChange={set('acks')}
-          testId="cluster-acks"
-          hint="1: the leader replied; all: the leader replied and every replica has it (WAIT)"
-        />
-        <Choice
-          label="Partitioner"
-          value={form.partitioner}
-          options={['hash', 'round-robin'] as const}
-          onChange={set('partitioner')}
-          testId="cluster-partitioner"
-        />
-        <NumberField
-          label="Rate /s (0 = max)"
-          value={form.ratePerSec}
-          onChange={set('ratePerSec')}
-          testId="cluster-rate"
-        />
-        <NumberField
-          label="Kill leader at ack"
-          value={form.killLeaderAt}
-          onChange={set('killLeaderAt')}
-          testId="cluster-kill-leader-at"
-          hint="Kill the broker leading the chosen partition after this many acks (0 = never)"
-        />
-      </fieldset>
-      <details className="cluster-more">
-        <summary>Producers, consumers and faults at start</summary>
+      <div className="cluster-settings-main">
         <fieldset disabled={disabled}>
+          <legend>Run</legend>
           <NumberField
-            label="In flight each"
-            value={form.inFlight}
-            onChange={set('inFlight')}
+            label="Partitions"
+            value={form.partitions}
+            onChange={set('partitions')}
             min={1}
-            max={256}
-            testId="cluster-in-flight"
+            max={CLUSTER_PARTITIONS_MAX}
+            testId="cluster-partitions"
+            hint="Streams of the topic; leaders spread evenly over the primaries"
           />
           <NumberField
-            label="WAIT timeout ms"
-            value={form.waitTimeoutMs}
-            onChange={set('waitTimeoutMs')}
+            label="Messages"
+            value={form.messages}
+            onChange={set('messages')}
             min={1}
-            testId="cluster-wait-timeout-ms"
-            hint="acks=all: a WAIT that times out is a failed write, not an acknowledged one"
+            testId="cluster-messages"
           />
           <NumberField
-            label="Keys"
-            value={form.keys}
-            onChange={set('keys')}
+            label="Producers"
+            value={form.producers}
+            onChange={set('producers')}
             min={1}
-            testId="cluster-keys"
+            max={32}
+            testId="cluster-producers"
+          />
+          <Choice
+            label="Acks"
+            value={form.acks}
+            options={['1', 'all'] as const}
+            onChange={set('acks')}
+            testId="cluster-acks"
+            hint="1: the leader replied; all: the leader replied and every replica has it (WAIT)"
+          />
+          <Choice
+            label="Partitioner"
+            value={form.partitioner}
+            options={['hash', 'round-robin'] as const}
+            onChange={set('partitioner')}
+            testId="cluster-partitioner"
           />
           <NumberField
-            label="Retries"
-            value={form.retries}
-            onChange={set('retries')}
-            max={20}
-            testId="cluster-retries"
-            hint="A retry may duplicate a write that did land"
+            label="Rate /s (0 = max)"
+            value={form.ratePerSec}
+            onChange={set('ratePerSec')}
+            testId="cluster-rate"
           />
           <NumberField
-            label="Seed"
-            value={form.seed}
-            onChange={set('seed')}
-            testId="cluster-seed"
-          />
-          <label className="field check">
-            <input
-              type="checkbox"
-              checked={form.consume}
-              onChange={(e) => set('consume')(e.target.checked)}
-              data-testid="cluster-consume"
-            />
-            <span>Consumer group reads</span>
-          </label>
-          <NumberField
-            label="… kill leader of partition"
-            value={form.killPartition}
-            onChange={set('killPartition')}
-            max={CLUSTER_PARTITIONS_MAX - 1}
-            testId="cluster-kill-partition"
-          />
-          <NumberField
-            label="… its followers lag ms"
-            value={form.followerLagMs}
-            onChange={set('followerLagMs')}
-            max={5_000}
-            testId="cluster-follower-lag-ms"
-            hint="Before the kill, pause the leader's replicas this long so they miss its last writes (0 = kill at once)"
-          />
-          <NumberField
-            label="Min in-sync copies"
-            value={form.minInSync}
-            onChange={set('minInSync')}
-            min={1}
-            max={4}
-            testId="cluster-min-in-sync"
-            hint="acks=all: fewest copies a write needs, leader included (Kafka's min.insync.replicas)"
-          />
-          <NumberField
-            label="Pause leader of p0 at ack"
-            value={form.pauseBrokerAt}
-            onChange={set('pauseBrokerAt')}
-            testId="cluster-pause-broker-at"
-            hint="SIGSTOP the broker leading partition 0 after this many acks (0 = never)"
-          />
-          <NumberField
-            label="… for ms"
-            value={form.pauseMs}
-            onChange={set('pauseMs')}
-            min={1}
-            testId="cluster-pause-ms"
+            label="Kill leader at ack"
+            value={form.killLeaderAt}
+            onChange={set('killLeaderAt')}
+            testId="cluster-kill-leader-at"
+            hint="Kill the broker leading the chosen partition after this many acks (0 = never)"
           />
         </fieldset>
-      </details>
-      <div className="actions">
+        <details className="cluster-more">
+          <summary>Producers, consumers and faults at start</summary>
+          <fieldset disabled={disabled}>
+            <NumberField
+              label="In flight each"
+              value={form.inFlight}
+              onChange={set('inFlight')}
+              min={1}
+              max={256}
+              testId="cluster-in-flight"
+            />
+            <NumberField
+              label="WAIT timeout ms"
+              value={form.waitTimeoutMs}
+              onChange={set('waitTimeoutMs')}
+              min={1}
+              testId="cluster-wait-timeout-ms"
+              hint="acks=all: a WAIT that times out is a failed write, not an acknowledged one"
+            />
+            <NumberField
+              label="Keys"
+              value={form.keys}
+              onChange={set('keys')}
+              min={1}
+              testId="cluster-keys"
+            />
+            <NumberField
+              label="Retries"
+              value={form.retries}
+              onChange={set('retries')}
+              max={20}
+              testId="cluster-retries"
+              hint="A retry may duplicate a write that did land"
+            />
+            <NumberField
+              label="Seed"
+              value={form.seed}
+              onChange={set('seed')}
+              testId="cluster-seed"
+            />
+            <label className="field check">
+              <input
+                type="checkbox"
+                checked={form.consume}
+                onChange={(e) => set('consume')(e.target.checked)}
+                data-testid="cluster-consume"
+              />
+              <span>Consumer group reads</span>
+            </label>
+            <NumberField
+              label="… kill leader of partition"
+              value={form.killPartition}
+              onChange={set('killPartition')}
+              max={CLUSTER_PARTITIONS_MAX - 1}
+              testId="cluster-kill-partition"
+            />
+            <NumberField
+              label="… its followers lag ms"
+              value={form.followerLagMs}
+              onChange={set('followerLagMs')}
+              max={5_000}
+              testId="cluster-follower-lag-ms"
+              hint="Before the kill, pause the leader's replicas this long so they miss its last writes (0 = kill at once)"
+            />
+            <NumberField
+              label="Min in-sync copies"
+              value={form.minInSync}
+              onChange={set('minInSync')}
+              min={1}
+              max={4}
+              testId="cluster-min-in-sync"
+              hint="acks=all: fewest copies a write needs, leader included (Kafka's min.insync.replicas)"
+            />
+            <NumberField
+              label="Pause leader of p0 at ack"
+              value={form.pauseBrokerAt}
+              onChange={set('pauseBrokerAt')}
+              testId="cluster-pause-broker-at"
+              hint="SIGSTOP the broker leading partition 0 after this many acks (0 = never)"
+            />
+            <NumberField
+              label="… for ms"
+              value={form.pauseMs}
+              onChange={set('pauseMs')}
+              min={1}
+              testId="cluster-pause-ms"
+            />
+          </fieldset>
+        </details>
+      </div>
+      <div className="cluster-run-actions">
         <button
           className="btn btn-primary"
           type="submit"
