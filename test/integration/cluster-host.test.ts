@@ -118,6 +118,28 @@ describe('ClusterHost, managed 3 primaries × 1 replica', () => {
     )
   })
 
+  it('failover of a paused primary (FORCE); the old primary, resumed, follows the new one', async () => {
+    const primary = primaries(host.nodes())[1] as ClusterNode
+    const replica = host.nodes().find((n) => n.primaryId === primary.id) as ClusterNode
+    await host.pause(primary.id)
+    await host.failover(replica.id)
+    expect(host.nodes().find((n) => n.id === replica.id)).toMatchObject({
+      role: 'primary',
+      slots: primary.slots
+    })
+    await host.resume(primary.id)
+    await host.waitFor(
+      (nodes) => {
+        const old = nodes.find((n) => n.id === primary.id)
+        return old?.role === 'replica' && old.primaryId === replica.id && old.state === 'alive'
+      },
+      15_000,
+      'the resumed old primary to follow the new one'
+    )
+    await expect(host.failover(replica.id)).rejects.toMatchObject({ code: 'invalid-state' })
+    await expect(host.failover('f'.repeat(40))).rejects.toMatchObject({ code: 'unknown-node' })
+  })
+
   it('addNode, then moveSlots moves a slot with a stream in it to the new node', async () => {
     const key = 'orders{p0}'
     await client.xadd(key, '*', 'n', '1')

@@ -89,13 +89,18 @@ export class ClusterHost {
   /** Stops every managed node (paused ones are woken first) and closes every connection. */
   close(): Promise<void> {
     this.#closing ??= (async (): Promise<void> => {
-      this.#conns?.closeAll()
+      try {
+        this.#conns?.closeAll()
+      } catch {
+        // Closing a connection cannot stop the nodes from being stopped.
+      }
       await Promise.all(this.#nodes.map((n) => n.stop().catch(() => undefined)))
-      this.#o.onTrace(
-        'stopped',
-        'info',
-        `cluster host closed (${this.#nodes.length} managed nodes)`
-      )
+      try {
+        const text = `cluster host closed (${this.#nodes.length} managed nodes)`
+        this.#o.onTrace('stopped', 'info', text)
+      } catch {
+        // A failing trace listener must not make close() reject.
+      }
     })()
     return this.#closing
   }
@@ -204,7 +209,7 @@ export class ClusterHost {
    * Works on an existing cluster too. Resolves when the replica is a primary.
    */
   async failover(replicaId: string, mode?: 'force' | 'takeover'): Promise<void> {
-    const nodes = this.#last.length ? this.#last : await this.refresh()
+    const nodes = await this.refresh()
     const replica = nodes.find((n) => n.id === replicaId)
     if (!replica) throw new ClusterError('unknown-node', `no node ${replicaId} in the cluster`)
     if (replica.role !== 'replica')
@@ -221,14 +226,8 @@ export class ClusterHost {
     } catch (err) {
       throw classifyRedisError(err, `${replica.host}:${replica.port}`)
     }
-    this.#o.onTrace(
-      'failover',
-      'info',
-      `CLUSTER FAILOVER${how ? ` ${how.toUpperCase()}` : ''} sent to ${replica.port}`,
-      {
-        id: replicaId
-      }
-    )
+    const text = `${args.join(' ')} sent to ${replica.port}`
+    this.#o.onTrace('failover', 'info', text, { id: replicaId, mode: how ?? 'default' })
     await this.waitFor(
       (now) => {
         const promoted = now.find((n) => n.id === replicaId)
