@@ -137,7 +137,9 @@ export class ClusterHost {
   }
 
   /**
-   * A standalone connection to one node (cached; closed on close()). It reconnects by itself.
+   * A standalone connection to one node (cached, so shared by every caller; closed on close()).
+   * It reconnects by itself. Blocking reads (XREADGROUP BLOCK, WAIT with a long timeout) would
+   * hold up the other callers: make an own `new Redis({ host, port, ...redisOptions() })` for them.
    * @throws ClusterError 'unknown-node'.
    */
   nodeClient(id: string): Redis {
@@ -286,7 +288,7 @@ export class ClusterHost {
     checkSlotRange(from, to)
     const nodes = await this.refresh()
     const conns = this.#connections()
-    const admin = (n: ClusterNode): Redis => conns.admin(n.host, n.port)
+    const admin = (n: ClusterNode): Redis => conns.bulk(n.host, n.port)
     const { target, moved } = await moveSlotRange(nodes, from, to, targetId, admin, this.#auth)
     await this.waitFor(
       (now) => {
