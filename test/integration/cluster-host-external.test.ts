@@ -80,9 +80,10 @@ describe('ClusterHost, bad input', () => {
   const dir = tempDir('flowlab-cluster-bad-')
   const password = randomBytes(12).toString('hex')
   let plain: OwnServer | null = null
+  let lonely: OwnServer | null = null
 
   afterAll(async () => {
-    if (plain) await stopOwnServers([plain])
+    await stopOwnServers([plain, lonely].filter((s): s is OwnServer => s !== null))
     dir.remove()
   })
 
@@ -117,5 +118,17 @@ describe('ClusterHost, bad input', () => {
     await expect(wrong.start()).rejects.toMatchObject({ code: 'auth' })
     const none = new ClusterHost({ dir: dir.path, url: `redis://127.0.0.1:${plain.port}` })
     await expect(none.start()).rejects.toMatchObject({ code: 'auth' })
+  })
+
+  it('a cluster node that serves no slots (cluster_state:fail): cluster-down', async () => {
+    lonely = await startOwnServer(dir.path, password, true)
+    const host = new ClusterHost({
+      dir: dir.path,
+      url: `redis://:${password}@127.0.0.1:${lonely.port}`
+    })
+    const err = await host.start().catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'cluster-down' })
+    expect((err as Error).message).toContain('cluster_state:fail')
+    expect((err as Error).message).not.toContain(password)
   })
 })

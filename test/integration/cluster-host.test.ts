@@ -12,7 +12,17 @@ const primaries = (nodes: ClusterNode[]): ClusterNode[] =>
 
 describe('ClusterHost, managed 3 primaries × 1 replica', () => {
   const dir = tempDir('flowlab-cluster-')
-  const host = new ClusterHost({ dir: dir.path, primaries: 3, replicasPerPrimary: 1 })
+  /** What the host recorded for the process registry: pid -> kind, while alive. */
+  const recorded = new Map<number, string>()
+  const host = new ClusterHost({
+    dir: dir.path,
+    primaries: 3,
+    replicasPerPrimary: 1,
+    processes: {
+      record: (pid, kind) => recorded.set(pid, kind),
+      forget: (pid) => recorded.delete(pid)
+    }
+  })
   /** Every pid and port the cluster ever used, to prove none is left after close. */
   const pids = new Set<number>()
   const ports = new Set<number>()
@@ -51,7 +61,9 @@ describe('ClusterHost, managed 3 primaries × 1 replica', () => {
       expect(n.id).toMatch(/^[0-9a-f]{40}$/)
       expect(n).toMatchObject({ host: '127.0.0.1', state: 'alive', managed: true })
       expect(n.pid).toBeGreaterThan(0)
+      expect(recorded.get(n.pid ?? 0)).toBe('redis-server')
     }
+    expect(recorded.size).toBe(6)
   })
 
   it('serves keys through an ioredis Cluster client', async () => {
@@ -106,6 +118,28 @@ describe('ClusterHost, managed 3 primaries × 1 replica', () => {
     )
   })
 
+  it('failover of a paused primary (FORCE); the old primary, resumed, follows the new one', async () => {
+    const primary = primaries(host.nodes())[1] as ClusterNode
+    const replica = host.nodes().find((n) => n.primaryId === primary.id) as ClusterNode
+    await host.pause(primary.id)
+    await host.failover(replica.id)
+    expect(host.nodes().find((n) => n.id === replica.id)).toMatchObject({
+      role: 'primary',
+      slots: primary.slots
+    })
+    await host.resume(primary.id)
+    await host.waitFor(
+      (nodes) => {
+        const old = nodes.find((n) => n.id === primary.id)
+        return old?.role === 'replica' && old.primaryId === replica.id && old.state === 'alive'
+      },
+      15_000,
+      'the resumed old primary to follow the new one'
+    )
+    await expect(host.failover(replica.id)).rejects.toMatchObject({ code: 'invalid-state' })
+    await expect(host.failover('f'.repeat(40))).rejects.toMatchObject({ code: 'unknown-node' })
+  })
+
   it('addNode, then moveSlots moves a slot with a stream in it to the new node', async () => {
     const key = 'orders{p0}'
     await client.xadd(key, '*', 'n', '1')
@@ -130,6 +164,7 @@ describe('ClusterHost, managed 3 primaries × 1 replica', () => {
     await host.close()
     await host.close()
     await waitUntilGone([...pids])
+    expect(recorded.size).toBe(0)
     for (const port of ports) expect(processesMentioning(`127.0.0.1:${port}`)).toEqual([])
     await expect(host.refresh()).rejects.toMatchObject({ code: 'invalid-state' })
   })

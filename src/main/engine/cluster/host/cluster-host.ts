@@ -89,13 +89,18 @@ export class ClusterHost {
   /** Stops every managed node (paused ones are woken first) and closes every connection. */
   close(): Promise<void> {
     this.#closing ??= (async (): Promise<void> => {
-      this.#conns?.closeAll()
+      try {
+        this.#conns?.closeAll()
+      } catch {
+        // Closing a connection cannot stop the nodes from being stopped.
+      }
       await Promise.all(this.#nodes.map((n) => n.stop().catch(() => undefined)))
-      this.#o.onTrace(
-        'stopped',
-        'info',
-        `cluster host closed (${this.#nodes.length} managed nodes)`
-      )
+      try {
+        const text = `cluster host closed (${this.#nodes.length} managed nodes)`
+        this.#o.onTrace('stopped', 'info', text)
+      } catch {
+        // A failing trace listener must not make close() reject.
+      }
     })()
     return this.#closing
   }
@@ -132,7 +137,9 @@ export class ClusterHost {
   }
 
   /**
-   * A standalone connection to one node (cached; closed on close()). It reconnects by itself.
+   * A standalone connection to one node (cached, so shared by every caller; closed on close()).
+   * It reconnects by itself. Blocking reads (XREADGROUP BLOCK, WAIT with a long timeout) would
+   * hold up the other callers: make an own `new Redis({ host, port, ...redisOptions() })` for them.
    * @throws ClusterError 'unknown-node'.
    */
   nodeClient(id: string): Redis {
@@ -204,7 +211,7 @@ export class ClusterHost {
    * Works on an existing cluster too. Resolves when the replica is a primary.
    */
   async failover(replicaId: string, mode?: 'force' | 'takeover'): Promise<void> {
-    const nodes = this.#last.length ? this.#last : await this.refresh()
+    const nodes = await this.refresh()
     const replica = nodes.find((n) => n.id === replicaId)
     if (!replica) throw new ClusterError('unknown-node', `no node ${replicaId} in the cluster`)
     if (replica.role !== 'replica')
@@ -221,14 +228,8 @@ export class ClusterHost {
     } catch (err) {
       throw classifyRedisError(err, `${replica.host}:${replica.port}`)
     }
-    this.#o.onTrace(
-      'failover',
-      'info',
-      `CLUSTER FAILOVER${how ? ` ${how.toUpperCase()}` : ''} sent to ${replica.port}`,
-      {
-        id: replicaId
-      }
-    )
+    const text = `${args.join(' ')} sent to ${replica.port}`
+    this.#o.onTrace('failover', 'info', text, { id: replicaId, mode: how ?? 'default' })
     await this.waitFor(
       (now) => {
         const promoted = now.find((n) => n.id === replicaId)
@@ -287,7 +288,7 @@ export class ClusterHost {
     checkSlotRange(from, to)
     const nodes = await this.refresh()
     const conns = this.#connections()
-    const admin = (n: ClusterNode): Redis => conns.admin(n.host, n.port)
+    const admin = (n: ClusterNode): Redis => conns.bulk(n.host, n.port)
     const { target, moved } = await moveSlotRange(nodes, from, to, targetId, admin, this.#auth)
     await this.waitFor(
       (now) => {

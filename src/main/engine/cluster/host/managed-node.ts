@@ -55,6 +55,8 @@ export class ManagedNode {
   #process: RedisProcess | null = null
   #port = 0
   #busPort = 0
+  /** Set by stop(): a start still under way (waiting for a port) must not spawn afterwards. */
+  #stopped = false
   /** The cluster node id, once the node has told it (CLUSTER MYID). */
   id: string | null = null
 
@@ -95,6 +97,7 @@ export class ManagedNode {
       // The bus port is chosen too: port + 10000 (Redis's default) can pass 65535.
       do this.#busPort = await freePort()
       while (this.#busPort === this.#port)
+      if (this.#stopped) throw new Error(`node-${this.index} was stopped before it started`)
       const proc = this.#createProcess()
       proc.reapOrphan()
       for (const name of ['nodes.conf', 'dump.rdb', 'appendonlydir']) {
@@ -115,6 +118,7 @@ export class ManagedNode {
   /** Starts the node again on the same ports and folder (it reads its nodes.conf and rejoins). */
   async restart(): Promise<void> {
     if (!this.#process) throw new Error(`node-${this.index} was never started`)
+    if (this.#stopped) throw new Error(`node-${this.index} is stopped for good`)
     try {
       await this.#process.spawn(this.#endpoint(), false)
     } catch (err) {
@@ -137,8 +141,12 @@ export class ManagedNode {
     return this.#process?.resume() ?? false
   }
 
-  /** Graceful stop (SIGCONT first when paused, SIGTERM, SIGKILL after a grace period). */
+  /**
+   * Graceful stop for good (SIGCONT first when paused, SIGTERM, SIGKILL after a grace period):
+   * the node cannot be started again afterwards.
+   */
   async stop(): Promise<void> {
+    this.#stopped = true
     await this.#process?.stop()
   }
 

@@ -2,6 +2,11 @@ import { Redis, type RedisOptions } from 'ioredis'
 
 /** An admin command to a node that does not answer within this fails (a paused node), in ms. */
 export const ADMIN_COMMAND_TIMEOUT_MS = 2_000
+/**
+ * Slot moves get their own connections with a longer timeout: MIGRATE of a batch of big keys can
+ * take longer than an admin command may, and must never be abandoned half-way by the client.
+ */
+export const BULK_COMMAND_TIMEOUT_MS = 30_000
 /** Reconnect backoff cap for node connections, in ms. */
 const RECONNECT_MAX_MS = 500
 
@@ -21,6 +26,7 @@ export class NodeConnections {
   readonly #auth: ClusterAuth
   readonly #admin = new Map<string, Redis>()
   readonly #clients = new Map<string, Redis>()
+  readonly #bulk = new Map<string, Redis>()
   #closed = false
 
   constructor(auth: ClusterAuth) {
@@ -44,24 +50,27 @@ export class NodeConnections {
     })
   }
 
+  /** The host's connection to one node for slot moves (MIGRATE), with a long timeout. */
+  bulk(host: string, port: number): Redis {
+    return this.#get(this.#bulk, host, port, {
+      connectionName: 'flowlab:cluster-migrate',
+      commandTimeout: BULK_COMMAND_TIMEOUT_MS,
+      maxRetriesPerRequest: 0
+    })
+  }
+
   /** A caller's connection to one node (cached; closed with the host). */
   client(host: string, port: number): Redis {
     return this.#get(this.#clients, host, port, { connectionName: 'flowlab:cluster-node' })
   }
 
-  /** Drops the admin connection to an address (after a failed first connect, say). */
-  forgetAdmin(host: string, port: number): void {
-    const key = `${host}:${port}`
-    this.#admin.get(key)?.disconnect()
-    this.#admin.delete(key)
-  }
-
   /** Closes every connection. Idempotent. */
   closeAll(): void {
     this.#closed = true
-    for (const client of [...this.#admin.values(), ...this.#clients.values()]) client.disconnect()
-    this.#admin.clear()
-    this.#clients.clear()
+    for (const cache of [this.#admin, this.#clients, this.#bulk]) {
+      for (const client of cache.values()) client.disconnect()
+      cache.clear()
+    }
   }
 
   #get(cache: Map<string, Redis>, host: string, port: number, extra: RedisOptions): Redis {

@@ -8,8 +8,8 @@ import { slotOwner, type ClusterNode } from './topology'
 const SLOTS_PER_BATCH = 256
 /** Keys moved per MIGRATE. */
 const KEYS_PER_MIGRATE = 100
-/** MIGRATE's own timeout (for one batch of keys), in ms. */
-const MIGRATE_TIMEOUT_MS = 5_000
+/** MIGRATE's own timeout (for one batch of keys), in ms; below BULK_COMMAND_TIMEOUT_MS. */
+const MIGRATE_TIMEOUT_MS = 10_000
 
 /** @throws ClusterError 'bad-options' unless 0 <= from <= to <= 16383 (integers). */
 export function checkSlotRange(from: number, to: number): void {
