@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { benchBullmq } from './bullmq-bench'
 import { benchCache } from './cache-bench'
 import { benchChannels } from './channels-bench'
+import { benchCluster } from './cluster-bench'
 import { benchDispatch, type BenchFigure } from './dispatch-bench'
 import { RedisHost } from '../src/main/engine/redis/redis-host'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -18,6 +19,7 @@ const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000)
 const WORKERS = 4
 const WORKER_CONCURRENCY = 8
 const CACHE_OPS = Number(process.env.BENCH_CACHE_OPS ?? 4_000)
+const CLUSTER_MESSAGES = Number(process.env.BENCH_CLUSTER_MESSAGES ?? 20_000)
 
 function table(title: string, rows: Record<string, BenchFigure>): void {
   process.stdout.write(`\n${title}\n`)
@@ -94,6 +96,22 @@ async function main(): Promise<void> {
   if (cache.readSpeedup !== null) {
     process.stdout.write(`cache-aside reads = ${cache.readSpeedup}× none\n`)
   }
+  // Cluster: produce rate with acks=1 and acks=all, then the failover time, on one 3 + 3 cluster.
+  const cluster = await benchCluster({ messages: CLUSTER_MESSAGES })
+  process.stdout.write(
+    `\ncluster (${cluster.settings.messages} messages, ${cluster.settings.partitions} partitions, ` +
+      `${cluster.settings.producers} producers × ${cluster.settings.inFlight} in flight, ` +
+      `${cluster.settings.primaries} primaries × ${cluster.settings.replicas} replica)\n`
+  )
+  for (const name of ['acks-1', 'acks-all'] as const) {
+    const f = cluster[name]
+    process.stdout.write(
+      `${`produce ${name}`.padEnd(24)}${String(f.msgsPerSec).padStart(10)}${(f.p50Ms ?? 0).toFixed(2).padStart(10)}${(f.p99Ms ?? 0).toFixed(2).padStart(10)}\n`
+    )
+  }
+  process.stdout.write(
+    `acks=all = ${cluster.acksAllRatio ?? '–'}× acks=1; failover (kill → new leader serving) ${cluster.failoverMs ?? '–'} ms\n`
+  )
   const previous: Record<string, unknown> = existsSync(RESULTS)
     ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>)
     : {}
@@ -102,6 +120,7 @@ async function main(): Promise<void> {
     dispatch,
     channels,
     cache,
+    cluster,
     meta: {
       at: new Date().toISOString(),
       cores: cpus().length,

@@ -13,6 +13,7 @@ import type { Lab, LabEmit } from '../lab'
 import type { ProcessRecorder } from '../process-registry'
 import { ClusterBook } from './book'
 import { brokersInfo, clusterProblems, shortId } from './cluster-info'
+import { applyFault } from './cluster-faults'
 import { ClusterRun } from './cluster-run'
 import { ClusterHost, type ClusterNode } from './host/cluster-host'
 
@@ -199,137 +200,17 @@ export class ClusterLab implements Lab<ClusterInfo, ClusterCommand> {
         `${action.kind} needs the processes of a cluster Flowlab started; this one was not (a manual failover and moving a partition still work)`
       )
     }
-    switch (action.kind) {
-      case 'kill-broker': {
-        const node = this.#node(action.node)
-        const leads = this.#leads(node.id)
-        await host.kill(node.id)
-        this.#book.fault(
-          'killed',
-          node.id,
-          now(),
-          `killed ${shortId(node.id)}${leadsText(leads)}`,
-          leads
-        )
-        break
-      }
-      case 'kill-leader': {
-        const leader = this.#leaderOf(action.partition)
-        const followers = action.followerLagMs > 0 ? this.#followersOf(leader) : []
-        for (const f of followers) {
-          await host.pause(f)
-          this.#book.event(
-            'paused',
-            f,
-            now(),
-            `paused follower ${shortId(f)} for ${action.followerLagMs} ms: it falls behind its leader`
-          )
-        }
-        if (followers.length) {
-          // A stopped replica would still find the leader's last writes in its socket buffer
-          // when it wakes; dropping its link now leaves them in the leader's backlog only.
-          await host
-            .nodeClient(leader)
-            .call('CLIENT', 'KILL', 'TYPE', 'replica')
-            .catch(() => undefined)
-          await delay(action.followerLagMs)
-        }
-        try {
-          await this.fault({ kind: 'kill-broker', node: leader })
-        } finally {
-          for (const f of followers) {
-            await host.resume(f).catch(() => undefined)
-            this.#book.event('resumed', f, now(), `resumed follower ${shortId(f)}`)
-          }
-        }
-        break
-      }
-      case 'pause-broker': {
-        const node = this.#node(action.node)
-        const leads = this.#leads(node.id)
-        await host.pause(node.id)
-        this.#book.fault(
-          'paused',
-          node.id,
-          now(),
-          `paused ${shortId(node.id)}${leadsText(leads)}`,
-          leads
-        )
-        if (action.ms > 0) {
-          setTimeout(
-            () => void this.fault({ kind: 'resume-broker', node: node.id }).catch(() => undefined),
-            action.ms
-          )
-        }
-        break
-      }
-      case 'resume-broker': {
-        const node = this.#node(action.node)
-        await host.resume(node.id)
-        this.#book.event('resumed', node.id, now(), `resumed ${shortId(node.id)}`)
-        break
-      }
-      case 'restart-broker': {
-        const node = this.#node(action.node)
-        await host.restart(node.id)
-        this.#book.event('restarted', node.id, now(), `restarted ${shortId(node.id)}`)
-        break
-      }
-      case 'failover': {
-        const node = this.#node(action.node)
-        if (node.role !== 'replica' || !node.primaryId) {
-          throw new CommandError(
-            ErrorCode.InvalidCommand,
-            `${shortId(node.id)} is not a replica; a failover is asked of a replica`,
-            { field: 'fault.node' }
-          )
-        }
-        this.#book.fault(
-          'failover',
-          node.primaryId,
-          now(),
-          `manual failover asked of ${shortId(node.id)}`
-        )
-        await host.failover(node.id)
-        break
-      }
-      case 'add-broker': {
-        const node = await host.addNode()
-        this.#book.event(
-          'added',
-          node.id,
-          now(),
-          `added broker ${shortId(node.id)} on port ${node.port}`
-        )
-        break
-      }
-      case 'move-partition': {
-        const plan = this.#run?.router.plans[action.partition]
-        if (!plan)
-          throw new CommandError(
-            ErrorCode.InvalidCommand,
-            `there is no partition ${action.partition} (start a run first)`,
-            { field: 'fault.partition' }
-          )
-        const target = this.#node(action.node)
-        if (target.role !== 'primary')
-          throw new CommandError(
-            ErrorCode.InvalidCommand,
-            `${shortId(target.id)} is not a primary`,
-            { field: 'fault.node' }
-          )
-        const from = this.#leaderOf(action.partition)
-        await host.moveSlots(plan.slot, plan.slot, target.id)
-        this.#book.fault(
-          'moved',
-          from,
-          now(),
-          `moved partition ${action.partition} from ${shortId(from)} to ${shortId(target.id)}`,
-          [action.partition]
-        )
-        break
-      }
-    }
+    await applyFault(action, {
+      host,
+      book: this.#book,
+      now,
+      node: (prefix) => this.#node(prefix),
+      leaderOf: (p) => this.#leaderOf(p),
+      followersOf: (id) => this.#followersOf(id),
+      leads: (id) => this.#leads(id),
+      plan: (p) => this.#run?.router.plans[p],
+      again: (next) => this.fault(next)
+    })
     this.#scheduleMonitor(0)
   }
 
@@ -464,16 +345,6 @@ export class ClusterLab implements Lab<ClusterInfo, ClusterCommand> {
     if (!run) return []
     return run.router.plans.filter((p) => run.router.leaderOf(p.id) === id).map((p) => p.id)
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
-}
-
-function leadsText(leads: number[]): string {
-  return leads.length
-    ? ` (leader of partition${leads.length > 1 ? 's' : ''} ${leads.join(', ')})`
-    : ''
 }
 
 function endpointOf(nodes: readonly ClusterNode[]): string | null {

@@ -291,7 +291,8 @@ export class ClusterRun {
       violations,
       timeline: this.#o.book.timeline.filter((e) => e.at >= this.#startedAt),
       durationMs,
-      producePerSec: durationMs > 0 ? Math.round((counts.acked * 1000) / durationMs) : 0
+      producePerSec: durationMs > 0 ? Math.round((counts.acked * 1000) / durationMs) : 0,
+      ackLatency: this.log.percentiles()
     }
   }
 

@@ -47,20 +47,24 @@ async function produceLoop(o: ProducersOptions, producer: number, started: numbe
   const { settings, log } = o
   for (;;) {
     if (o.stopped()) return
-    const id = log.take()
-    if (id === null) return
     if (settings.ratePerSec > 0) {
-      const due = started + (id * 1000) / settings.ratePerSec
+      // Pace by send slots, and take the id only when the slot is due, right before the send:
+      // a loop whose wait ended later must not send an earlier id after a later one.
+      const due = started + (log.slot() * 1000) / settings.ratePerSec
       const wait = due - o.now()
       if (wait > 0) await delay(wait)
     }
+    const id = log.take()
+    if (id === null) return
     const partition = partitionOf(id, settings)
     let error = ''
     let acked = false
     for (let n = 0; n <= settings.retries && !o.stopped(); n++) {
       const attempt = log.attempt(id)
+      const sentAt = performance.now()
       const result = await writeOnce(o, producer, id, partition)
       if (result.ok) {
+        log.latency(performance.now() - sentAt)
         log.ack({ id, partition, producer, at: o.now(), node: result.node, attempt })
         acked = true
         break

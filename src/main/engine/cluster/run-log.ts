@@ -1,5 +1,8 @@
 import type { AckRecord } from './checker'
 
+/** Ack latencies kept for the percentiles. */
+const LATENCY_SAMPLE_MAX = 10_000
+
 /**
  * What a run records as it goes, bounded by the run's message count: every acknowledged message
  * (the attempt acknowledged and by which node), attempts per message, failures, and what the
@@ -17,7 +20,11 @@ export class RunLog {
   readonly consumedPer: number[]
   /** The last error a failed attempt saw, for the panel. */
   lastError: string | null = null
+  /** Ack latencies (send of the acknowledged attempt → ack), a uniform sample of at most 10,000. */
+  readonly #latencies: number[] = []
+  #latencySeen = 0
   #nextId = 1
+  #slots = 0
   readonly #total: number
   readonly #onAck: (acked: number) => void
 
@@ -33,6 +40,11 @@ export class RunLog {
   take(): number | null {
     if (this.#nextId > this.#total) return null
     return this.#nextId++
+  }
+
+  /** The next send slot of a paced run (1, 2, …). */
+  slot(): number {
+    return ++this.#slots
   }
 
   /** Stops handing out ids (the run was stopped). */
@@ -51,6 +63,26 @@ export class RunLog {
     this.acks.push(record)
     this.ackedPer[record.partition] = (this.ackedPer[record.partition] ?? 0) + 1
     this.#onAck(this.acks.length)
+  }
+
+  /** One acknowledged attempt's latency, in ms (reservoir sampling keeps the sample bounded). */
+  latency(ms: number): void {
+    this.#latencySeen++
+    if (this.#latencies.length < LATENCY_SAMPLE_MAX) this.#latencies.push(ms)
+    else {
+      const i = Math.floor(Math.random() * this.#latencySeen)
+      if (i < LATENCY_SAMPLE_MAX) this.#latencies[i] = ms
+    }
+  }
+
+  /** p50 and p99 of the ack latency, in ms (null before the first ack). */
+  percentiles(): { p50Ms: number | null; p99Ms: number | null } {
+    if (this.#latencies.length === 0) return { p50Ms: null, p99Ms: null }
+    const sorted = [...this.#latencies].sort((a, b) => a - b)
+    const at = (q: number): number =>
+      Math.round((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0) * 100) /
+      100
+    return { p50Ms: at(0.5), p99Ms: at(0.99) }
   }
 
   fail(error: string): void {

@@ -95,8 +95,9 @@ export function ClusterPanel(): ReactNode {
             <div className="cluster-section-head">
               <h2>Brokers</h2>
               <span className="muted small">
-                {info.brokers.filter((b) => b.role === 'primary').length} primaries ·{' '}
-                {info.brokers.filter((b) => b.state === 'alive').length}/{info.brokers.length} alive
+                {info.brokers.filter((b) => b.role === 'primary' && b.state !== 'dead').length} live
+                primaries · {info.brokers.filter((b) => b.state === 'alive').length}/
+                {info.brokers.length} alive
               </span>
             </div>
             <BrokersTable brokers={info.brokers} faultsOff={info.faultsOff} enabled={up} />

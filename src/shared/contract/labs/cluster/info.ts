@@ -188,4 +188,6 @@ export interface ClusterReport {
   timeline: ClusterEvent[]
   durationMs: number
   producePerSec: number
+  /** Send of the acknowledged attempt → its ack, in ms (null when nothing was acknowledged). */
+  ackLatency: { p50Ms: number | null; p99Ms: number | null }
 }
