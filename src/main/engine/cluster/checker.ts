@@ -167,6 +167,9 @@ export function checkRun(input: CheckInput): CheckResult {
     }
   })
 
+  // The findings that break a promise first: lost, then what the consumers missed, then retries' marks.
+  const rank = { lost: 0, gap: 1, duplicate: 2, 'out-of-order': 3 } as const
+  violations.sort((a, b) => rank[a.kind] - rank[b.kind])
   return {
     counts: {
       lostAcked: violations.filter((v) => v.kind === 'lost').length,

@@ -29,53 +29,108 @@ export function partitionOf(id: number, settings: ClusterSettings): number {
     : keyHash(messageKey(id, settings)) % settings.partitions
 }
 
+/** A message waiting to be sent again, and when. */
+interface Retry {
+  id: number
+  partition: number
+  /** Attempts made so far. */
+  tries: number
+  due: number
+}
+
 /**
  * K producers, each keeping `inFlight` writes going on its own connections until every message
  * has been acknowledged or has failed. acks=1: the leader's reply; acks=all: the reply and WAIT
- * for every in-sync replica, a timed-out WAIT being a failed attempt.
+ * for every in-sync replica, a timed-out WAIT being a failed attempt. A failed attempt waits in
+ * its producer's retry queue instead of holding a slot, so a partition without a leader stalls
+ * only its own messages, as a Kafka producer's per-partition batches do.
  */
 export async function runProducers(o: ProducersOptions): Promise<void> {
   const started = o.now()
   const loops: Array<Promise<void>> = []
   for (let k = 0; k < o.settings.producers; k++) {
-    for (let w = 0; w < o.settings.inFlight; w++) loops.push(produceLoop(o, k, started))
+    const retries: Retry[] = []
+    for (let w = 0; w < o.settings.inFlight; w++) loops.push(produceLoop(o, k, started, retries))
   }
   await Promise.all(loops)
 }
 
-async function produceLoop(o: ProducersOptions, producer: number, started: number): Promise<void> {
+async function produceLoop(
+  o: ProducersOptions,
+  producer: number,
+  started: number,
+  retries: Retry[]
+): Promise<void> {
   const { settings, log } = o
   for (;;) {
-    if (o.stopped()) return
-    if (settings.ratePerSec > 0) {
-      // Pace by send slots, and take the id only when the slot is due, right before the send:
-      // a loop whose wait ended later must not send an earlier id after a later one.
-      const due = started + (log.slot() * 1000) / settings.ratePerSec
-      const wait = due - o.now()
-      if (wait > 0) await delay(wait)
+    if (o.stopped()) {
+      const left = retries.splice(0)
+      for (let i = 0; i < left.length; i++) log.fail('stopped before its retry')
+      return
     }
-    const id = log.take()
-    if (id === null) return
-    const partition = partitionOf(id, settings)
-    let error = ''
-    let acked = false
-    for (let n = 0; n <= settings.retries && !o.stopped(); n++) {
-      const attempt = log.attempt(id)
-      const sentAt = performance.now()
-      const result = await writeOnce(o, producer, id, partition)
-      if (result.ok) {
-        log.latency(performance.now() - sentAt)
-        log.ack({ id, partition, producer, at: o.now(), node: result.node, attempt })
-        acked = true
-        break
+    let job = takeDue(retries, o.now())
+    if (!job) {
+      if (!log.hasMore) {
+        const next = retries.reduce((min, r) => Math.min(min, r.due), Infinity)
+        if (next === Infinity) return
+        await delay(Math.max(1, next - o.now()))
+        continue
       }
-      error = result.error
-      if (result.redirected) continue
-      await o.refresh().catch(() => undefined)
-      await delay(Math.min(RETRY_BACKOFF_MAX_MS, RETRY_BACKOFF_STEP_MS * (n + 1)))
+      if (settings.ratePerSec > 0) {
+        // Pace by send slots, and take the id only when the slot is due, right before the send:
+        // a loop whose wait ended later must not send an earlier id after a later one.
+        const due = started + (log.slot() * 1000) / settings.ratePerSec
+        const wait = due - o.now()
+        if (wait > 0) await delay(wait)
+      }
+      const id = log.take()
+      if (id === null) continue
+      job = { id, partition: partitionOf(id, settings), tries: 0, due: 0 }
+      if (retries.some((r) => r.partition === job?.partition)) {
+        // Behind the partition's waiting retries, so that this producer keeps its order there.
+        retries.push(job)
+        continue
+      }
     }
-    if (!acked) log.fail(error || 'stopped')
+    const attempt = log.attempt(job.id)
+    const sentAt = performance.now()
+    const result = await writeOnce(o, producer, job.id, job.partition)
+    if (result.ok) {
+      log.latency(performance.now() - sentAt)
+      log.ack({
+        id: job.id,
+        partition: job.partition,
+        producer,
+        at: o.now(),
+        node: result.node,
+        attempt
+      })
+    } else if (job.tries < settings.retries && !o.stopped()) {
+      if (!result.redirected) void o.refresh().catch(() => undefined)
+      const backoff = result.redirected
+        ? 0
+        : Math.min(RETRY_BACKOFF_MAX_MS, RETRY_BACKOFF_STEP_MS * (job.tries + 1))
+      retries.push({ ...job, tries: job.tries + 1, due: o.now() + backoff })
+    } else log.fail(result.error)
   }
+}
+
+/**
+ * Takes a due message that is the oldest waiting one of its partition (a partition's messages
+ * go out in id order), if any.
+ */
+function takeDue(retries: Retry[], now: number): Retry | undefined {
+  const heads = new Map<number, number>()
+  retries.forEach((r, i) => {
+    const head = heads.get(r.partition)
+    if (head === undefined || r.id < (retries[head] as Retry).id) heads.set(r.partition, i)
+  })
+  let best = -1
+  for (const i of heads.values()) {
+    const r = retries[i] as Retry
+    if (r.due <= now && (best < 0 || r.due < (retries[best] as Retry).due)) best = i
+  }
+  return best < 0 ? undefined : retries.splice(best, 1)[0]
 }
 
 type WriteResult = { ok: true; node: string } | { ok: false; error: string; redirected?: boolean }

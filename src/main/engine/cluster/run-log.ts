@@ -47,6 +47,11 @@ export class RunLog {
     return ++this.#slots
   }
 
+  /** Ids are left to hand out. */
+  get hasMore(): boolean {
+    return this.#nextId <= this.#total
+  }
+
   /** Stops handing out ids (the run was stopped). */
   drain(): void {
     this.#nextId = this.#total + 1
