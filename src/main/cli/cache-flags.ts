@@ -1,6 +1,5 @@
-import { FlagError, numberFlag } from './flags'
+import { FlagError, numberFlag as num, oneOfFlag, parseFlagValues } from './flags'
 import { resolve } from 'node:path'
-import { parseArgs } from 'node:util'
 import {
   CACHE_STRATEGIES,
   CacheSettingsSchema,
@@ -82,42 +81,6 @@ const STRING_FLAGS = [
 const MS_MAX = 3_600_000
 const OPS_MAX = 10_000_000
 
-/**
- * `--ops -5` would make parseArgs complain that the value is "ambiguous"; joining it into
- * `--ops=-5` lets the range check below say what is wrong with the number instead.
- */
-function joinNegativeValues(argv: readonly string[]): string[] {
-  const out: string[] = []
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string
-    const next = argv[i + 1]
-    const flag = arg.startsWith('--') ? arg.slice(2) : ''
-    if (
-      (STRING_FLAGS as readonly string[]).includes(flag) &&
-      next !== undefined &&
-      /^-\d/.test(next)
-    ) {
-      out.push(`${arg}=${next}`)
-      i++
-    } else out.push(arg)
-  }
-  return out
-}
-
-const num = numberFlag
-
-function oneOf<T extends string>(
-  name: string,
-  raw: string | undefined,
-  allowed: readonly T[]
-): T | undefined {
-  if (raw === undefined) return undefined
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new CacheFlagError(`--${name} must be one of ${allowed.join(', ')} (got ${raw})`)
-  }
-  return raw as T
-}
-
 /** Fault points past the end of the run would never fire: say so rather than run without them. */
 function checkFaultPoints(settings: CacheSettings, redisUrl: string | undefined): void {
   for (const [flag, at] of [
@@ -140,26 +103,9 @@ function checkFaultPoints(settings: CacheSettings, redisUrl: string | undefined)
  * @throws CacheFlagError naming the flag and what it must be.
  */
 export function parseCacheFlags(argv: string[], env: NodeJS.ProcessEnv): ParsedCacheFlags | 'help' {
-  let values: Partial<Record<(typeof STRING_FLAGS)[number], string>> & {
-    json?: boolean
-    help?: boolean
-  }
-  try {
-    values = parseArgs({
-      args: joinNegativeValues(argv),
-      strict: true,
-      allowPositionals: false,
-      options: {
-        ...Object.fromEntries(STRING_FLAGS.map((f) => [f, { type: 'string' as const }])),
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' }
-      }
-    }).values as typeof values
-  } catch (err) {
-    throw new CacheFlagError((err as Error).message.split('\n')[0] ?? 'bad flags')
-  }
+  const values = parseFlagValues(argv, STRING_FLAGS)
   if (values.help) return 'help'
-  const persistence = oneOf('persistence', values.persistence, ['on', 'off'] as const)
+  const persistence = oneOfFlag('persistence', values.persistence, ['on', 'off'] as const)
   const downMs = num('db-down-ms', values['db-down-ms'], { max: MS_MAX })
   if (downMs !== undefined && values['db-down-at'] === undefined) {
     throw new CacheFlagError('--db-down-ms needs --db-down-at')
@@ -171,16 +117,16 @@ export function parseCacheFlags(argv: string[], env: NodeJS.ProcessEnv): ParsedC
   const db = values.db
   if (db !== undefined && db.trim() === '') throw new CacheFlagError('--db needs a file name')
   const input: CacheSettingsInput = {
-    strategy: oneOf('strategy', values.strategy, CACHE_STRATEGIES),
+    strategy: oneOfFlag('strategy', values.strategy, CACHE_STRATEGIES),
     ops: num('ops', values.ops, { min: 1, max: OPS_MAX }),
     keys: num('keys', values.keys, { min: 1, max: 1_000_000 }),
     clients: num('clients', values.clients, { min: 1, max: 64 }),
     readRatio: num('read-ratio', values['read-ratio'], { int: false, max: 1 }),
     ratePerSec: num('rate', values.rate, { int: false, max: 1_000_000 }),
-    keyDistribution: oneOf('distribution', values.distribution, KEY_DISTRIBUTIONS),
+    keyDistribution: oneOfFlag('distribution', values.distribution, KEY_DISTRIBUTIONS),
     seed: num('seed', values.seed, { max: 2_147_483_647 }),
     ttlMs: num('ttl-ms', values['ttl-ms'], { max: MS_MAX }),
-    asideWrite: oneOf('aside-write', values['aside-write'], ['delete', 'update'] as const),
+    asideWrite: oneOfFlag('aside-write', values['aside-write'], ['delete', 'update'] as const),
     dbLatencyMs: num('db-latency-ms', values['db-latency-ms'], { max: MS_MAX }),
     flushEveryMs: num('flush-every-ms', values['flush-every-ms'], { max: MS_MAX }),
     behindDelayMs: num('behind-delay-ms', values['behind-delay-ms'], { max: MS_MAX }),

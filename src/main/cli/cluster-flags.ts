@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util'
 import {
   CLUSTER_PARTITIONS_MAX,
   CLUSTER_PRIMARIES_MAX,
@@ -8,7 +7,7 @@ import {
   type ClusterSettings,
   type ClusterSettingsInput
 } from '@shared/contract/labs/cluster'
-import { FlagError, numberFlag as num } from './flags'
+import { FlagError, numberFlag as num, oneOfFlag, parseFlagValues } from './flags'
 
 /** `flowlab cluster --help`, and what a bad flag is answered with. */
 export const CLUSTER_USAGE = `usage: flowlab cluster [options]
@@ -75,37 +74,6 @@ const STRING_FLAGS = [
   'seed'
 ] as const
 
-/** `--primaries -1` would be "ambiguous" to parseArgs; joined, the range check names it. */
-function joinNegativeValues(argv: readonly string[]): string[] {
-  const out: string[] = []
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string
-    const next = argv[i + 1]
-    const flag = arg.startsWith('--') ? arg.slice(2) : ''
-    if (
-      (STRING_FLAGS as readonly string[]).includes(flag) &&
-      next !== undefined &&
-      /^-\d/.test(next)
-    ) {
-      out.push(`${arg}=${next}`)
-      i++
-    } else out.push(arg)
-  }
-  return out
-}
-
-function oneOf<T extends string>(
-  name: string,
-  raw: string | undefined,
-  allowed: readonly T[]
-): T | undefined {
-  if (raw === undefined) return undefined
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new FlagError(`--${name} must be one of ${allowed.join(', ')} (got ${raw})`)
-  }
-  return raw as T
-}
-
 /**
  * Parses `flowlab cluster` flags; every range is the contract's.
  * @throws FlagError naming the flag and what it must be.
@@ -114,24 +82,7 @@ export function parseClusterFlags(
   argv: string[],
   env: NodeJS.ProcessEnv
 ): ParsedClusterFlags | 'help' {
-  let values: Partial<Record<(typeof STRING_FLAGS)[number], string>> & {
-    json?: boolean
-    help?: boolean
-  }
-  try {
-    values = parseArgs({
-      args: joinNegativeValues(argv),
-      strict: true,
-      allowPositionals: false,
-      options: {
-        ...Object.fromEntries(STRING_FLAGS.map((f) => [f, { type: 'string' as const }])),
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' }
-      }
-    }).values as typeof values
-  } catch (err) {
-    throw new FlagError((err as Error).message.split('\n')[0] ?? 'bad flags')
-  }
+  const values = parseFlagValues(argv, STRING_FLAGS)
   if (values.help) return 'help'
   const clusterUrl = values['cluster-url'] ?? (env.REDIS_CLUSTER_URL || undefined)
   if (clusterUrl !== undefined && !ClusterUrlSchema.safeParse(clusterUrl).success) {
@@ -139,15 +90,15 @@ export function parseClusterFlags(
       `--cluster-url must look like redis://:password@127.0.0.1:7000 (got ${clusterUrl})`
     )
   }
-  const consume = oneOf('consume', values.consume, ['on', 'off'] as const)
+  const consume = oneOfFlag('consume', values.consume, ['on', 'off'] as const)
   const input: ClusterSettingsInput = {
     partitions: num('partitions', values.partitions, { min: 1, max: CLUSTER_PARTITIONS_MAX }),
     messages: num('messages', values.messages, { min: 1, max: 1_000_000 }),
     producers: num('producers', values.producers, { min: 1, max: 32 }),
     inFlight: num('in-flight', values['in-flight'], { min: 1, max: 256 }),
-    acks: oneOf('acks', values.acks, ['1', 'all'] as const),
+    acks: oneOfFlag('acks', values.acks, ['1', 'all'] as const),
     waitTimeoutMs: num('wait-timeout-ms', values['wait-timeout-ms'], { min: 1, max: 60_000 }),
-    partitioner: oneOf('partitioner', values.partitioner, ['hash', 'round-robin'] as const),
+    partitioner: oneOfFlag('partitioner', values.partitioner, ['hash', 'round-robin'] as const),
     keys: num('keys', values.keys, { min: 1, max: 1_000_000 }),
     ratePerSec: num('rate', values.rate, { int: false, max: 1_000_000 }),
     retries: num('retries', values.retries, { max: 20 }),
