@@ -6,7 +6,7 @@ import {
   type Side
 } from '@shared/contract/labs/channels'
 import { useCommand } from '../../lib/use-command'
-import { ConfirmButton } from './ConfirmButton'
+import { ConfirmButton } from '../../components/ConfirmButton'
 import { QoSEditor } from './QoSEditor'
 
 function AdminRow(props: { channelId: number; side: Side; admin: AdminInfoJson }): ReactNode {

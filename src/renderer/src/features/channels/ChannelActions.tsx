@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react'
 import { ChannelsCommandType, type ChannelInfoJson } from '@shared/contract/labs/channels'
 import { useCommand } from '../../lib/use-command'
-import { ConfirmButton } from './ConfirmButton'
+import { ConfirmButton } from '../../components/ConfirmButton'
 
 /** What a channel as a whole can do: flood it, federate it to another channel, destroy it (asks first). */
 export function ChannelActions(props: { channel: ChannelInfoJson; others: number[] }): ReactNode {

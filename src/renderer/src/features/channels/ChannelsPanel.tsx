@@ -7,7 +7,7 @@ import {
 import { useCommand } from '../../lib/use-command'
 import { useLabInfo } from '../../lib/use-lab-info'
 import { ChannelView } from './ChannelView'
-import { ConfirmButton } from './ConfirmButton'
+import { ConfirmButton } from '../../components/ConfirmButton'
 import { CreateChannelForm } from './CreateChannelForm'
 import { EventFlow } from './EventFlow'
 import './channels.css'

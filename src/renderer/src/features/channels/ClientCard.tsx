@@ -9,7 +9,7 @@ import {
 } from '@shared/contract/labs/channels'
 import { formatBytes, formatTime } from '../../lib/format'
 import { useCommand } from '../../lib/use-command'
-import { ConfirmButton } from './ConfirmButton'
+import { ConfirmButton } from '../../components/ConfirmButton'
 import { ConsumerControls } from './ConsumerControls'
 import { DiscoveryForm } from './DiscoveryForm'
 import { EventEditor } from './EventEditor'

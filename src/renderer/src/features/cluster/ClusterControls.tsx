@@ -7,7 +7,7 @@ import {
 } from '@shared/contract/labs/cluster'
 import { NumberField } from '../../components/fields'
 import { useCommand } from '../../lib/use-command'
-import { ConfirmButton } from './ConfirmButton'
+import { ConfirmButton } from '../../components/ConfirmButton'
 
 /** The contract's defaults (ClusterUpSchema): three primaries with one replica each. */
 const PRIMARIES_DEFAULT = 3
