@@ -6,6 +6,7 @@ import { runConsole } from './console-command'
 import { electronBinary, electronUnavailableReason } from './electron-check'
 import { runFilterCommand } from './filter-command'
 import { runDispatchCommand } from './run-command'
+import { runScenarioCommand } from './scenario-command'
 import { runWorkerCommand } from './worker-command'
 import type { CliIo } from './io'
 import { appRoot } from './paths'
@@ -23,6 +24,7 @@ commands:
   console   serve the console in a browser (flowlab console --help)
   run       a headless Dispatch lab run with a report (flowlab run --help)
   cache     a headless Cache lab run with a report (flowlab cache --help)
+  scenario  run, compare or check lesson scenario files (flowlab scenario --help)
   worker    a Dispatch lab worker you start by hand (flowlab worker --help)
   filter    evaluate a Notification Service constraint against events (flowlab filter --help)`
 
@@ -78,6 +80,8 @@ async function main(argv: string[]): Promise<number> {
       return runDispatchCommand(rest, io)
     case 'cache':
       return runCacheCommand(rest, io)
+    case 'scenario':
+      return runScenarioCommand(rest, io)
     case 'worker':
       return runWorkerCommand(rest, io)
     case 'channels-host':
