@@ -31,7 +31,7 @@ afterEach(() => {
 })
 
 describe('App', () => {
-  it('lists the registered labs, then the planned ones, then Redis and Trace', () => {
+  it('lists the registered labs, then the planned ones, Lessons and Compare, then Redis and Trace', () => {
     renderApp('')
     const nav = screen.getByRole('navigation', { name: 'Labs' })
     const links = [...nav.querySelectorAll('a')]
@@ -40,6 +40,8 @@ describe('App', () => {
       'nav-channels',
       'nav-cache',
       'nav-cluster',
+      'nav-lessons',
+      'nav-compare',
       'nav-redis',
       'nav-trace'
     ])
@@ -48,6 +50,8 @@ describe('App', () => {
       '#/channels',
       '#/cache',
       '#/cluster',
+      '#/lessons',
+      '#/compare',
       '#/redis',
       '#/trace'
     ])

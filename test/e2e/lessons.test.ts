@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import { openPage } from '../helpers/chromium'
+import { useConsoleSession } from '../helpers/console-session'
+import { ConsolePage } from './pages/console-page'
+import { LessonsPage } from './pages/lessons-page'
+
+// Acceptance 4 of the lessons: the naive exactly-once lesson runs on the real Dispatch lab from
+// the console and ends with the verdict beside the expectation and the explanation; Compare runs
+// naive and atomic one after the other and shows both verdicts.
+describe('the Lessons view', () => {
+  const session = useConsoleSession()
+
+  it('runs the naive exactly-once lesson: verdict beside the expectation, then the explanation', async () => {
+    const { page, context, errors } = await openPage(session.browser, session.app.url)
+    await page.setViewportSize({ width: 1500, height: 1000 })
+    await new ConsolePage(page).waitForShell()
+    const lessons = new LessonsPage(page)
+    await lessons.open()
+    await lessons.openLesson('dispatch/naive-crash')
+    expect(await lessons.text('lesson-text')).toContain('Check, work, mark')
+    await lessons.run()
+    // The lab's own panel runs live under the lesson.
+    await page.getByTestId('lesson-lab').getByTestId('dispatch-panel').waitFor()
+    await lessons.waitForOutcome()
+    expect(await page.getByTestId('lesson-outcome').getAttribute('data-passed')).toBe('true')
+    expect(await lessons.text('lesson-expected-verdict')).toBe('violated')
+    expect(await lessons.text('lesson-verdict')).toContain('violated')
+    expect(await lessons.text('lesson-explanation')).toContain('did the work again')
+    expect(await lessons.text('lesson-next')).toContain('dispatch/atomic-crash')
+    await page.getByTestId('lesson-result').screenshot({ path: 'test-results/lesson-naive.png' })
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
+  it('compares naive and atomic under the same crashes: both verdicts side by side', async () => {
+    const { page, context, errors } = await openPage(session.browser, session.app.url)
+    await page.setViewportSize({ width: 1500, height: 1000 })
+    await new ConsolePage(page).waitForShell()
+    const lessons = new LessonsPage(page)
+    await lessons.openCompare()
+    await lessons.compare('dispatch/naive-crash', 'dispatch/atomic-crash')
+    expect(await lessons.compareVerdicts()).toEqual(['violated', 'held'])
+    expect(await lessons.text('compare-a')).toContain('crash-after-work-before-mark')
+    await page.screenshot({ path: 'test-results/lesson-compare.png', fullPage: true })
+    expect(errors).toEqual([])
+    await context.close()
+  }, 200_000)
+})

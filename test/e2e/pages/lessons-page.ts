@@ -1,0 +1,62 @@
+import type { Page } from 'playwright-core'
+
+/** A whole lesson runs real worker processes: on a loaded machine it takes a while. */
+const RUN_MS = 80_000
+
+/** The Lessons and Compare views as a student uses them. */
+export class LessonsPage {
+  constructor(readonly page: Page) {}
+
+  async open(): Promise<void> {
+    await this.page.getByTestId('nav-lessons').click()
+    await this.page.getByTestId('lessons').waitFor({ timeout: 30_000 })
+  }
+
+  async openLesson(id: string): Promise<void> {
+    await this.page.getByTestId(`lesson-open-${id}`).click()
+    await this.page.locator(`[data-testid="lesson"][data-id="${id}"]`).waitFor()
+  }
+
+  async run(): Promise<void> {
+    await this.page.getByTestId('lesson-run').click()
+  }
+
+  /** Waits for the outcome panel of the finished run. */
+  async waitForOutcome(): Promise<void> {
+    await this.page.getByTestId('lesson-outcome').waitFor({ timeout: RUN_MS })
+  }
+
+  async text(testId: string): Promise<string> {
+    return (await this.page.getByTestId(testId).textContent()) ?? ''
+  }
+
+  async openCompare(): Promise<void> {
+    await this.page.getByTestId('nav-compare').click()
+    await this.page.getByTestId('compare').waitFor({ timeout: 30_000 })
+  }
+
+  async compare(a: string, b: string): Promise<void> {
+    await this.page.getByTestId('compare-pick-A').selectOption(a)
+    await this.page.getByTestId('compare-pick-B').selectOption(b)
+    await this.page.getByTestId('compare-run').click()
+  }
+
+  /** Waits until both columns show a verdict; returns them. */
+  async compareVerdicts(): Promise<[string, string]> {
+    const verdict = (side: string): Promise<string | null> =>
+      this.page.getByTestId(`compare-${side}`).getAttribute('data-verdict')
+    await this.page.waitForFunction(
+      () =>
+        ['a', 'b'].every((side) =>
+          ['held', 'violated'].includes(
+            document
+              .querySelector(`[data-testid="compare-${side}"]`)
+              ?.getAttribute('data-verdict') ?? ''
+          )
+        ),
+      undefined,
+      { timeout: RUN_MS * 2 }
+    )
+    return [(await verdict('a')) ?? '', (await verdict('b')) ?? '']
+  }
+}
