@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ScenarioInfo, ScenarioListResult } from '@shared/contract/scenario'
+import type { DispatchRecording } from '@shared/contract/labs/dispatch'
+import {
+  parseRunExport,
+  type ScenarioInfo,
+  type ScenarioListResult
+} from '@shared/contract/scenario'
 import { createEngine, type Engine } from '../../src/main/engine/engine'
 import type { RedisHost } from '../../src/main/engine/redis/redis-host'
 import { startRedis } from './dispatch-harness'
@@ -86,6 +91,38 @@ describe('scenario commands on the engine', () => {
     expect(result?.passed).toBe(false)
     expect(result?.differences).toContain('counts.zero: expected at least 10, got 0')
     expect(done.settings).toEqual(settings)
+  })
+
+  it('exports the finished run to one file that re-opens; a damaged or cut file is refused', async () => {
+    const exported = await engine.execute({ type: 'scenario:export' })
+    expect(exported.ok).toBe(true)
+    const text = JSON.stringify((exported as { value: unknown }).value)
+    const opened = parseRunExport(text)
+    if (!opened.ok) throw new Error(opened.message)
+    expect(opened.value.scenario.id).toBe('dispatch/at-most-once-drops')
+    expect(opened.value.result.settings).toMatchObject({ messages: 60 })
+    const recording = opened.value.recording as DispatchRecording
+    expect(recording.flow.length).toBeGreaterThan(60)
+    expect(recording.perEpoch.executions).toHaveLength(60)
+
+    const cut = parseRunExport(text.slice(0, Math.floor(text.length / 2)))
+    expect(cut).toMatchObject({ ok: false })
+    if (!cut.ok) expect(cut.message).toMatch(/not complete JSON.*cut short/)
+    const json = JSON.parse(text) as {
+      result: { outcome: { verdict: string } }
+      recording: { flow: { kind: string }[] }
+    }
+    json.result.outcome.verdict = 'maybe'
+    const bad = parseRunExport(JSON.stringify(json))
+    if (bad.ok) throw new Error('a bad verdict was accepted')
+    expect(bad.message).toMatch(/^not a Flowlab run export: result\.outcome\.verdict: /)
+    json.result.outcome.verdict = 'held'
+    const first = json.recording.flow[0]
+    if (first) first.kind = 'teleport'
+    const damaged = parseRunExport(JSON.stringify(json))
+    if (damaged.ok) throw new Error('a damaged recording was accepted')
+    expect(damaged.message).toMatch(/recording is damaged: recording\.flow\.0\.kind/)
+    expect(parseRunExport('{"format":"something-else"}')).toMatchObject({ ok: false })
   })
 
   it('refuses bad commands with the field, changing nothing', async () => {

@@ -396,6 +396,7 @@ class FlowlabEngine implements Engine {
       case CommandType.ScenarioRun:
       case CommandType.ScenarioCompare:
       case CommandType.ScenarioStop:
+      case CommandType.ScenarioExport:
         return this.#scenario(command)
     }
   }

@@ -68,6 +68,11 @@ export interface ScenarioAdapter<Report = unknown> {
   progress?(engine: ScenarioEngine): ScenarioProgress
   /** Resolves with the lab's report when the run has ended (run mode). */
   ended?(engine: ScenarioEngine): Promise<Report>
+  /**
+   * What an export of the run keeps beside the report so the console can redraw the lab's diagram
+   * (checked on load by the lab contract's `recording` schema); none: the export has no diagram.
+   */
+  record?(engine: ScenarioEngine, report: Report | null): unknown
   /** The outcome: of the report (run mode), or of the lab as it is now (script mode). */
   outcome(engine: ScenarioEngine, report: Report | null): ScenarioOutcome
 }

@@ -19,6 +19,8 @@ export interface RunScenarioOptions {
   settings?: Record<string, unknown>
   /** Called with each command as it is applied. */
   onApplied?: (applied: AppliedCommand) => void
+  /** Called once the run ended with what an export keeps for the lab's diagram (or null). */
+  onRecording?: (recording: unknown) => void
 }
 
 const sleep = (ms: number): Promise<void> =>
@@ -183,6 +185,7 @@ export async function runScenario(
     const unfired = await runSchedule(engine, adapter, scenario.faults, startedAt, ended, record)
     const report = await ended
     const outcome = adapter.outcome(engine, report)
+    opts.onRecording?.(adapter.record?.(engine, report) ?? null)
     for (const i of unfired) {
       outcome.notes.push(`faults.${i} never ran: the run ended before its trigger`)
     }
@@ -191,6 +194,7 @@ export async function runScenario(
   const causes: Record<string, number> = {}
   const failed = await runSteps(engine, adapter, scenario.steps ?? [], startedAt, record, causes)
   const outcome = adapter.outcome(engine, null)
+  opts.onRecording?.(adapter.record?.(engine, null) ?? null)
   outcome.causes = causes
   if (failed.length > 0) outcome.verdict = 'violated'
   const differences = [...failed, ...grade(scenario.expect, outcome)]

@@ -1,7 +1,10 @@
 import { CommandError, ErrorCode } from '@shared/contract'
 import {
+  RUN_EXPORT_FORMAT,
   SCENARIO_APPLIED_MAX,
   ScenarioCommandType,
+  type RunExport,
+  type Scenario,
   type InvalidScenarioFile,
   type ScenarioInfo,
   type ScenarioListResult,
@@ -22,6 +25,7 @@ export type ScenarioServiceCommand =
     }
   | { type: typeof ScenarioCommandType.Compare; a: string; b: string }
   | { type: typeof ScenarioCommandType.Stop }
+  | { type: typeof ScenarioCommandType.Export; index: number }
 
 const IDLE: ScenarioInfo = {
   status: 'idle',
@@ -43,6 +47,8 @@ export class ScenarioService {
   readonly #engine: ScenarioEngine
   readonly #dir: string
   #info: ScenarioInfo = IDLE
+  /** The scenarios of the last run and what each recorded, by result index. */
+  #runs: { scenario: Scenario; recording: unknown }[] = []
   #stopped = false
 
   constructor(engine: ScenarioEngine, dir: string) {
@@ -85,6 +91,8 @@ export class ScenarioService {
         return this.list()
       case ScenarioCommandType.Stop:
         return this.#stop()
+      case ScenarioCommandType.Export:
+        return this.#export(command.index)
       case ScenarioCommandType.Run:
         this.#begin('single', [this.#find(command.id, 'id', command.settings)], command.settings)
         return null
@@ -136,13 +144,16 @@ export class ScenarioService {
     settings: Record<string, unknown> | undefined
   ): Promise<void> {
     const results: ScenarioResult[] = []
+    this.#runs = []
     try {
       for (const run of runs) {
         if (this.#stopped) break
         const wanted = settings ?? run.scenario.settings
         this.#info = { ...this.#info, current: run.scenario.id, settings: wanted, applied: [] }
+        let recording: unknown = null
         const result = await runScenario(this.#engine, run, {
           ...(settings ? { settings } : {}),
+          onRecording: (r) => (recording = r),
           onApplied: (a) => {
             if (this.#info.applied.length < SCENARIO_APPLIED_MAX) {
               this.#info = { ...this.#info, applied: [...this.#info.applied, a] }
@@ -150,11 +161,31 @@ export class ScenarioService {
           }
         })
         results.push(result)
+        this.#runs.push({ scenario: run.scenario, recording })
         this.#info = { ...this.#info, results: [...results] }
       }
       this.#info = { ...this.#info, status: this.#stopped ? 'stopped' : 'done', current: null }
     } catch (err) {
       this.#info = { ...this.#info, status: 'error', current: null, error: (err as Error).message }
+    }
+  }
+
+  #export(index: number): RunExport {
+    const result = this.#info.results[index]
+    const run = this.#runs[index]
+    if (!result || !run || this.#info.status === 'running') {
+      throw new CommandError(
+        ErrorCode.InvalidState,
+        'no finished lesson run to export; run one and wait for its outcome'
+      )
+    }
+    return {
+      format: RUN_EXPORT_FORMAT,
+      version: 1,
+      exportedAt: Date.now(),
+      scenario: run.scenario,
+      result,
+      recording: run.recording
     }
   }
 

@@ -32,7 +32,8 @@ export const CommandType = {
   ScenarioList: ScenarioCommandType.List,
   ScenarioRun: ScenarioCommandType.Run,
   ScenarioCompare: ScenarioCommandType.Compare,
-  ScenarioStop: ScenarioCommandType.Stop
+  ScenarioStop: ScenarioCommandType.Stop,
+  ScenarioExport: ScenarioCommandType.Export
 } as const
 
 export const EngineGetSnapshotSchema = z.strictObject({

@@ -1,7 +1,10 @@
 import {
+  DISPATCH_RECORDING_EPOCHS_MAX,
+  DISPATCH_RECORDING_EVENTS_MAX,
   dispatchContract,
   DispatchCommandType,
   VIOLATION_CAUSES,
+  type DispatchRecording,
   type DispatchReport
 } from '@shared/contract/labs/dispatch'
 import type { ScenarioOutcome } from '@shared/contract/scenario'
@@ -106,6 +109,23 @@ export const dispatchScenario: ScenarioAdapter<DispatchReport> = {
 
   ended(engine: ScenarioEngine) {
     return dispatchLabOf(engine).waitForSettled()
+  },
+
+  record(engine, r): DispatchRecording | null {
+    if (!r) return null
+    const lab = dispatchLabOf(engine)
+    const cut = (a: number[]): number[] => a.slice(0, DISPATCH_RECORDING_EPOCHS_MAX)
+    return {
+      sampleEvery: lab.toInfo().flow.sampleEvery,
+      workers: r.workers.map((w) => w.id),
+      flow: lab.recordedFlow().slice(-DISPATCH_RECORDING_EVENTS_MAX),
+      perEpoch: {
+        deliveries: cut(r.perEpoch.deliveries),
+        executions: cut(r.perEpoch.executions),
+        attempts: cut(r.perEpoch.attempts)
+      },
+      violations: r.violations.slice(0, DISPATCH_RECORDING_EPOCHS_MAX)
+    }
   },
 
   outcome(_engine, r): ScenarioOutcome {

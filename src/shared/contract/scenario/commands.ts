@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { RunExportSchema } from './export'
 import { SCENARIO_ID_PATTERN, ScenarioSchema, type Scenario } from './format'
 import {
   AppliedCommandSchema,
@@ -16,7 +17,8 @@ export const ScenarioCommandType = {
   List: 'scenario:list',
   Run: 'scenario:run',
   Compare: 'scenario:compare',
-  Stop: 'scenario:stop'
+  Stop: 'scenario:stop',
+  Export: 'scenario:export'
 } as const
 
 const id = z.string().regex(SCENARIO_ID_PATTERN, 'must look like <lab>/<name>')
@@ -40,12 +42,18 @@ export const ScenarioCompareSchema = z.strictObject({
 })
 /** Stops the scenario run (and the lab's run under it). */
 export const ScenarioStopSchema = z.strictObject({ type: z.literal(ScenarioCommandType.Stop) })
+/** The finished run `index` of the last run or compare (0, or 1 for compare's B) as an export. */
+export const ScenarioExportSchema = z.strictObject({
+  type: z.literal(ScenarioCommandType.Export),
+  index: z.number().int().min(0).max(1).default(0)
+})
 
 export const ScenarioCommandSchemas = [
   ScenarioListSchema,
   ScenarioRunSchema,
   ScenarioCompareSchema,
-  ScenarioStopSchema
+  ScenarioStopSchema,
+  ScenarioExportSchema
 ] as const
 
 /** A file of the packs the engine refused. */
@@ -102,7 +110,8 @@ export const ScenarioResultSchemas = {
   [ScenarioCommandType.List]: ScenarioListResultSchema,
   [ScenarioCommandType.Run]: z.null(),
   [ScenarioCommandType.Compare]: z.null(),
-  [ScenarioCommandType.Stop]: z.null()
+  [ScenarioCommandType.Stop]: z.null(),
+  [ScenarioCommandType.Export]: RunExportSchema
 } as const
 
 export type { ScenarioResult }

@@ -1,3 +1,4 @@
 export * from './commands'
 export * from './format'
 export * from './outcome'
+export * from './export'
