@@ -30,6 +30,18 @@ export class LessonsPage {
     return (await this.page.getByTestId(testId).textContent()) ?? ''
   }
 
+  /** Presses Export run and saves the download to `path`. */
+  async exportRun(path: string): Promise<void> {
+    const download = this.page.waitForEvent('download')
+    await this.page.getByTestId('lesson-export').click()
+    await (await download).saveAs(path)
+  }
+
+  /** Picks an exported run with "Open an exported run…". */
+  async openExport(path: string): Promise<void> {
+    await this.page.getByTestId('replay-file').setInputFiles(path)
+  }
+
   async openCompare(): Promise<void> {
     await this.page.getByTestId('nav-compare').click()
     await this.page.getByTestId('compare').waitFor({ timeout: 30_000 })

@@ -1,9 +1,10 @@
 import { useState, type ReactNode } from 'react'
-import { ScenarioCommandType, type Scenario } from '@shared/contract/scenario'
+import { ScenarioCommandType, type RunExport, type Scenario } from '@shared/contract/scenario'
 import { useCommand } from '../../lib/use-command'
 import { LAB_FEATURES } from '../registry'
 import { Markdown } from './Markdown'
 import { Outcome } from './Outcome'
+import { ExportButton, OpenExport, ReplayView } from './ReplayView'
 import { useLessons, useScenarioInfo } from './use-lessons'
 import './lessons.css'
 
@@ -133,16 +134,19 @@ function Lesson(props: { scenario: Scenario; onOpen: (id: string) => void }): Re
           <Outcome scenario={scenario} result={result} />
           <h2>Why</h2>
           <Markdown text={scenario.explanation} testId="lesson-explanation" />
-          {scenario.next ? (
-            <button
-              className="btn"
-              type="button"
-              onClick={() => props.onOpen(scenario.next ?? '')}
-              data-testid="lesson-next"
-            >
-              Try next: {scenario.next}
-            </button>
-          ) : null}
+          <div className="actions">
+            <ExportButton index={0} id={scenario.id} />
+            {scenario.next ? (
+              <button
+                className="btn"
+                type="button"
+                onClick={() => props.onOpen(scenario.next ?? '')}
+                data-testid="lesson-next"
+              >
+                Try next: {scenario.next}
+              </button>
+            ) : null}
+          </div>
         </section>
       ) : null}
       {mine && Panel ? (
@@ -159,6 +163,7 @@ export function LessonsView(): ReactNode {
   const { list, error } = useLessons()
   const info = useScenarioInfo()
   const [open, setOpen] = useState<string | null>(null)
+  const [replay, setReplay] = useState<RunExport | null>(null)
   if (error) return <section className="panel callout callout-bad">{error}</section>
   if (!list) return <section className="panel">Loading the lessons…</section>
   const labs = [...new Set(list.scenarios.map((s) => s.lab))]
@@ -179,7 +184,10 @@ export function LessonsView(): ReactNode {
                     <button
                       type="button"
                       className={`lesson-link${s.id === current ? ' active' : ''}`}
-                      onClick={() => setOpen(s.id)}
+                      onClick={() => {
+                        setReplay(null)
+                        setOpen(s.id)
+                      }}
                       data-testid={`lesson-open-${s.id}`}
                     >
                       {s.title}
@@ -189,6 +197,7 @@ export function LessonsView(): ReactNode {
             </ul>
           </div>
         ))}
+        <OpenExport onOpen={setReplay} />
         {list.invalid.length > 0 ? (
           <div className="callout callout-bad small" data-testid="lessons-invalid">
             {list.invalid.map((f) => (
@@ -199,7 +208,9 @@ export function LessonsView(): ReactNode {
           </div>
         ) : null}
       </nav>
-      {scenario ? (
+      {replay ? (
+        <ReplayView run={replay} onClose={() => setReplay(null)} />
+      ) : scenario ? (
         <Lesson key={scenario.id} scenario={scenario} onOpen={setOpen} />
       ) : (
         <section className="panel lesson-empty">
