@@ -75,8 +75,8 @@ describe('flowlab scenario', () => {
     const code = await runScenarioCommand(
       [
         'compare',
-        resolve(ROOT, 'scenarios', 'channels', 'order-policy.json'),
-        resolve(ROOT, 'scenarios', 'channels', 'discard-policy.json')
+        resolve(ROOT, 'scenarios', 'channels', '06-order-policy.json'),
+        resolve(ROOT, 'scenarios', 'channels', '07-discard-policy.json')
       ],
       io
     )
@@ -99,7 +99,7 @@ describe('seeded scenarios', () => {
   })
 
   it('the same seed drops the same epochs in two runs; another seed others', async () => {
-    const base = checked(resolve(ROOT, 'scenarios', 'dispatch', 'at-most-once-drops.json'))
+    const base = checked(resolve(ROOT, 'scenarios', 'dispatch', '1-at-most-once-drops.json'))
     const lost = async (seed: number): Promise<string> => {
       const again = checkScenario({ ...base.scenario, seed })
       if (!again.ok) throw new Error(again.issue.message)

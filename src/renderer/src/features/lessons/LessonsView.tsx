@@ -166,7 +166,12 @@ export function LessonsView(): ReactNode {
   const [replay, setReplay] = useState<RunExport | null>(null)
   if (error) return <section className="panel callout callout-bad">{error}</section>
   if (!list) return <section className="panel">Loading the lessons…</section>
-  const labs = [...new Set(list.scenarios.map((s) => s.lab))]
+  // The labs in nav order, each lab's lessons in file order (the packs number their files).
+  const order = (lab: string): number => {
+    const i = LAB_FEATURES.findIndex((f) => f.id === lab)
+    return i < 0 ? LAB_FEATURES.length : i
+  }
+  const labs = [...new Set(list.scenarios.map((s) => s.lab))].sort((a, b) => order(a) - order(b))
   const current = open ?? (info?.mode === 'single' ? info.ids[0] : undefined) ?? null
   const scenario = list.scenarios.find((s) => s.id === current)
   return (
