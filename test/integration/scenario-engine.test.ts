@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ChannelsRecording } from '@shared/contract/labs/channels'
 import type { DispatchRecording } from '@shared/contract/labs/dispatch'
 import {
   parseRunExport,
@@ -71,6 +72,16 @@ describe('scenario commands on the engine', () => {
     expect(done.status).toBe('done')
     expect(done.results[0]).toMatchObject({ id: 'channels/canonical-push', passed: true })
     expect(done.results[0]?.applied.length).toBe(4)
+    // Its export keeps the event flow for the read-only view.
+    const exported = await engine.execute({ type: 'scenario:export' })
+    const opened = parseRunExport(JSON.stringify((exported as { value: unknown }).value))
+    if (!opened.ok) throw new Error(opened.message)
+    const recording = opened.value.recording as ChannelsRecording
+    expect(recording.flow.events.map((e) => e.steps.map((s) => s.kind))).toContainEqual([
+      'received',
+      'delivered'
+    ])
+    expect(recording.clients.map((c) => c.label)).toEqual(['sup', 'con'])
   })
 
   it("re-runs with a student's settings and says what differs", async () => {

@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import type { ChannelCountersInfo, ChannelsInfo } from '@shared/contract/labs/channels'
+import type {
+  ChannelCountersInfo,
+  ChannelsInfo,
+  ChannelsRecording
+} from '@shared/contract/labs/channels'
 import type { ScenarioOutcome } from '@shared/contract/scenario'
 import type { ScenarioAdapter, ScenarioIssue } from '../scenario-adapter'
 import { channelsLab, channelsLabOf } from './index'
@@ -119,6 +123,14 @@ export const channelsScenario: ScenarioAdapter<null> = {
       labs: {
         channels: { endpoint: null, prefix: `flowlab:scn-${randomBytes(4).toString('hex')}` }
       }
+    }
+  },
+
+  record(engine): ChannelsRecording {
+    const info = channelsLabOf(engine).toInfo()
+    return {
+      flow: info.flow,
+      clients: info.clients.map((c) => ({ label: c.label, proxy: c.proxy }))
     }
   },
 
