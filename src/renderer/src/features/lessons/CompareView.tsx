@@ -12,6 +12,9 @@ function Column(props: {
   result: ScenarioResult | undefined
   running: boolean
   side: 'a' | 'b'
+  /** Rows shown in both columns (so they line up): causes, then counts. */
+  causes: string[]
+  counts: string[]
 }): ReactNode {
   const { scenario, result } = props
   return (
@@ -40,16 +43,16 @@ function Column(props: {
           </div>
           <table className="lesson-table">
             <tbody>
-              {Object.entries(result.outcome.causes).map(([c, n]) => (
+              {props.causes.map((c) => (
                 <tr key={c} data-cause={c}>
                   <th scope="row">cause {c}</th>
-                  <td>{n}</td>
+                  <td>{result.outcome.causes[c] ?? 0}</td>
                 </tr>
               ))}
-              {Object.entries(result.outcome.counts).map(([c, n]) => (
+              {props.counts.map((c) => (
                 <tr key={c}>
                   <th scope="row">{c}</th>
-                  <td>{n}</td>
+                  <td>{result.outcome.counts[c] ?? '–'}</td>
                 </tr>
               ))}
             </tbody>
@@ -76,6 +79,9 @@ export function CompareView(): ReactNode {
   const find = (id: string | undefined): Scenario | undefined =>
     list.scenarios.find((s) => s.id === id)
   const running = info?.status === 'running'
+  const done = compare?.results ?? []
+  const causes = [...new Set(done.flatMap((r) => Object.keys(r.outcome.causes)))]
+  const counts = [...new Set(done.flatMap((r) => Object.keys(r.outcome.counts)))]
   const picker = (value: string, set: (v: string) => void, side: string): ReactNode => (
     <label className="field">
       <span>{side}</span>
@@ -129,12 +135,16 @@ export function CompareView(): ReactNode {
           scenario={find(ids[0])}
           result={compare?.results[0]}
           running={running && compare?.current === ids[0]}
+          causes={causes}
+          counts={counts}
         />
         <Column
           side="b"
           scenario={find(ids[1])}
           result={compare?.results[1]}
           running={running && compare?.current === ids[1]}
+          causes={causes}
+          counts={counts}
         />
       </div>
     </div>
