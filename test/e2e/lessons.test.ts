@@ -52,6 +52,19 @@ describe('the Lessons view', () => {
     writeFileSync(cut, text.slice(0, Math.floor(text.length / 3)))
     await lessons.openExport(cut)
     expect(await lessons.text('replay-error')).toMatch(/cut\.flowlab-run\.json: .*cut short/)
+
+    // A student changes a setting and runs again: the console says the outcome differs, and why.
+    await lessons.openLesson('dispatch/naive-crash')
+    await lessons.changeSettings({ semantics: 'exactly-once-atomic' })
+    await lessons.run()
+    await page
+      .locator('[data-testid="lesson-outcome"][data-passed="false"]')
+      .waitFor({ timeout: 80_000 })
+    expect(await lessons.text('lesson-changed')).toContain('You changed the settings')
+    expect(await lessons.text('lesson-differences')).toContain(
+      'verdict: expected violated, got held'
+    )
+    await page.screenshot({ path: 'test-results/lesson-rerun.png' })
     expect(errors).toEqual([])
     await context.close()
   })

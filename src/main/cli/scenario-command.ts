@@ -28,7 +28,8 @@ function resultLine(checked: CheckedScenario, r: ScenarioResult): string {
   const causes = Object.entries(r.outcome.causes)
     .map(([c, n]) => `${c}×${n}`)
     .join(' ')
-  return `${r.passed ? 'PASS' : 'FAIL'} ${r.id}: ${r.outcome.verdict} (expected ${checked.scenario.expect.verdict}); ${lineCounts(checked, r)}${causes ? `; causes ${causes}` : ''} (${(r.durationMs / 1_000).toFixed(1)} s)`
+  const counts = lineCounts(checked, r)
+  return `${r.passed ? 'PASS' : 'FAIL'} ${r.id}: ${r.outcome.verdict} (expected ${checked.scenario.expect.verdict})${counts ? `; ${counts}` : ''}${causes ? `; causes ${causes}` : ''} (${(r.durationMs / 1_000).toFixed(1)} s)`
 }
 
 /** Loads every named file; prints each invalid one. Null when any was invalid. */

@@ -17,6 +17,15 @@ export class LessonsPage {
     await this.page.locator(`[data-testid="lesson"][data-id="${id}"]`).waitFor()
   }
 
+  /** Opens the settings and changes some of them (the rest as the file has them). */
+  async changeSettings(change: Record<string, unknown>): Promise<void> {
+    const details = this.page.locator('details.lesson-settings')
+    if ((await details.getAttribute('open')) === null) await details.locator('summary').click()
+    const box = this.page.getByTestId('lesson-settings')
+    const current = JSON.parse(await box.inputValue()) as Record<string, unknown>
+    await box.fill(JSON.stringify({ ...current, ...change }, null, 2))
+  }
+
   async run(): Promise<void> {
     await this.page.getByTestId('lesson-run').click()
   }

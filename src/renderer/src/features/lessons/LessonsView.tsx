@@ -24,6 +24,7 @@ function Lesson(props: { scenario: Scenario; onOpen: (id: string) => void }): Re
   const result = mine ? info.results[0] : undefined
   const changed = mine && info.settings !== null && !sameJson(info.settings, scenario.settings)
   const Panel = LAB_FEATURES.find((f) => f.id === scenario.lab)?.Panel
+  const scheduled = scenario.faults.length + (scenario.steps?.length ?? 0)
 
   const start = (): void => {
     let settings: Record<string, unknown>
@@ -63,8 +64,10 @@ function Lesson(props: { scenario: Scenario; onOpen: (id: string) => void }): Re
         <Markdown text={scenario.lesson} testId="lesson-text" />
         <details className="lesson-settings">
           <summary>
-            Settings{scenario.seed !== undefined ? ` (seed ${scenario.seed})` : ''} and{' '}
-            {scenario.faults.length + (scenario.steps?.length ?? 0)} scheduled commands
+            Settings{scenario.seed !== undefined ? ` (seed ${scenario.seed})` : ''}
+            {scheduled > 0
+              ? ` and ${scheduled} scheduled command${scheduled === 1 ? '' : 's'}`
+              : ''}
           </summary>
           <p className="muted small">
             Change a setting and run again: the outcome is compared with the same expectation.
