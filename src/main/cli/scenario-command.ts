@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util'
 import type { ScenarioResult } from '@shared/contract/scenario'
+import type { ScenarioEngine } from '../engine/scenario-adapter'
 import { runScenarioHeadless, type HeadlessOptions } from '../scenario/headless'
 import { expandPaths, loadScenarioFile, shortName, type LoadedFile } from '../scenario/load'
 import type { CheckedScenario } from '../scenario/validate'
 import type { CliIo } from './io'
+import { reapStaleRunDirs } from './run-dirs'
 
 const USAGE = `usage: flowlab scenario <run|compare|check> [options]
   run FILE|DIR... [--json]   run each scenario on the real lab and grade it: one line each;
@@ -56,6 +58,42 @@ function loadAll(paths: readonly string[], io: CliIo): (LoadedFile & { ok: true 
   return bad ? null : (loaded as (LoadedFile & { ok: true })[])
 }
 
+/** Ctrl-C: stop the lab's run under way (its outcome so far is graded), run no further one. */
+class Interrupt {
+  interrupted = false
+  #engine: ScenarioEngine | null = null
+  #lab = ''
+
+  constructor(io: CliIo) {
+    io.onShutdown(() => {
+      this.interrupted = true
+      void this.#engine?.execute({ type: `${this.#lab}:stop` })
+    })
+  }
+
+  options(l: CheckedScenario, opts: ScenarioCommandOptions, io: CliIo): HeadlessOptions {
+    return {
+      ...opts,
+      env: io.env,
+      redisUrl: io.env.REDIS_URL || undefined,
+      onEngine: (engine) => {
+        this.#engine = engine
+        this.#lab = l.adapter.lab
+      }
+    }
+  }
+}
+
+/** Ends what killed earlier runs left behind (as `flowlab run` does), saying so. */
+function reap(io: CliIo): void {
+  const stale = reapStaleRunDirs()
+  if (stale.processes.length > 0 || stale.dirs.length > 0) {
+    io.stderr(
+      `flowlab scenario: cleaned up after an earlier run that was killed: ended ${stale.processes.length} process(es), removed ${stale.dirs.length} folder(s)`
+    )
+  }
+}
+
 async function runAll(
   loaded: (LoadedFile & { ok: true })[],
   json: boolean,
@@ -63,12 +101,10 @@ async function runAll(
   opts: ScenarioCommandOptions
 ): Promise<number> {
   const results: ScenarioResult[] = []
+  const stop = new Interrupt(io)
   for (const l of loaded) {
-    const r = await runScenarioHeadless(l, {
-      ...opts,
-      env: io.env,
-      redisUrl: io.env.REDIS_URL || undefined
-    })
+    if (stop.interrupted) break
+    const r = await runScenarioHeadless(l, stop.options(l, opts, io))
     results.push(r)
     if (!json) {
       io.stdout(resultLine(l, r))
@@ -79,6 +115,7 @@ async function runAll(
   if (json) io.stdout(JSON.stringify({ passed: failed === 0, results }))
   else
     io.stdout(`${results.length - failed} of ${results.length} scenarios matched their expectation`)
+  if (stop.interrupted) return 130
   return failed === 0 ? 0 : 1
 }
 
@@ -116,10 +153,11 @@ async function compare(
     io.stderr(`flowlab scenario compare: needs exactly two scenario files\n${USAGE}`)
     return 2
   }
-  const run = (l: CheckedScenario): Promise<ScenarioResult> =>
-    runScenarioHeadless(l, { ...opts, env: io.env, redisUrl: io.env.REDIS_URL || undefined })
-  const ra = await run(a)
-  const rb = await run(b)
+  const stop = new Interrupt(io)
+  const ra = await runScenarioHeadless(a, stop.options(a, opts, io))
+  if (stop.interrupted) return 130
+  const rb = await runScenarioHeadless(b, stop.options(b, opts, io))
+  if (stop.interrupted) return 130
   if (json) io.stdout(JSON.stringify({ a: ra, b: rb }))
   else {
     const rows = compareRows(ra, rb)
@@ -173,6 +211,7 @@ export async function runScenarioCommand(
     io.stdout(`${loaded.length} scenario file(s) valid`)
     return 0
   }
+  reap(io)
   try {
     return sub === 'run'
       ? await runAll(loaded, values.json ?? false, io, opts)

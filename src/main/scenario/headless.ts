@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import type { ScenarioResult } from '@shared/contract/scenario'
 import { createEngine } from '../engine/engine'
 import type { RedisHost } from '../engine/redis/redis-host'
+import type { ScenarioEngine } from '../engine/scenario-adapter'
+import { RUN_DIR_PREFIX } from '../cli/run-dirs'
 import { runScenario, type RunScenarioOptions } from './runner'
 import type { CheckedScenario } from './validate'
 
@@ -13,13 +15,16 @@ export interface HeadlessOptions extends RunScenarioOptions {
   /** REDIS_URL to use instead of a managed redis-server. */
   redisUrl?: string
   env?: NodeJS.ProcessEnv
+  /** Called with the engine once it runs (the CLI stops it on Ctrl-C). */
+  onEngine?: (engine: ScenarioEngine) => void
 }
 
 /** Redis could not be had: the scenario did not run (exit 2). */
 export class ScenarioSetupError extends Error {}
 
 /**
- * Runs one scenario on a fresh engine that runs only its lab (real Redis, real workers), as
+ * Runs one scenario on a fresh engine (its data in a `flowlab-run-*` folder, so a killed run is
+ * cleaned up by the next `flowlab run` or `flowlab scenario`) that runs only its lab (real Redis, real workers), as
  * `flowlab run` does, then closes it and removes its data folder.
  */
 export async function runScenarioHeadless(
@@ -28,7 +33,7 @@ export async function runScenarioHeadless(
 ): Promise<ScenarioResult> {
   const { adapter, scenario } = checked
   const extra = adapter.engineOptions?.(opts.settings ?? scenario.settings) ?? {}
-  const dataDir = mkdtempSync(join(tmpdir(), 'flowlab-scenario-'))
+  const dataDir = mkdtempSync(join(tmpdir(), RUN_DIR_PREFIX))
   const engine = createEngine({
     dataDir,
     door: 'cli',
@@ -47,6 +52,7 @@ export async function runScenarioHeadless(
         `Redis is not available (${info.status}): ${info.lastError ?? 'no answer'}`
       )
     }
+    opts.onEngine?.(engine)
     return await runScenario(engine, checked, opts)
   } finally {
     await engine.close().catch(() => undefined)
