@@ -27,7 +27,15 @@ function pathOf(input: unknown): string {
 
 describe('scenario files', () => {
   it('docs/scenario.schema.json is the zod schema, generated (write-schema.ts)', () => {
-    expect(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'))).toEqual(scenarioJsonSchema())
+    // Out of date (a lab's settings or the format changed)? Regenerate it:
+    //   npx tsx src/main/scenario/write-schema.ts && npx prettier --write docs/scenario.schema.json
+    const schema = scenarioJsonSchema()
+    expect(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'))).toEqual(schema)
+    // Each lab's start settings are in it, so an editor completes them.
+    const allOf = schema.allOf as { then: { properties: { settings: { properties?: object } } } }[]
+    expect(allOf.some((c) => 'semantics' in (c.then.properties.settings.properties ?? {}))).toBe(
+      true
+    )
   })
 
   it('every shipped scenario is valid and its next names a shipped one', () => {

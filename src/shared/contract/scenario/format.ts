@@ -127,13 +127,3 @@ export const ScenarioSchema = z.strictObject({
 export type ScenarioInput = z.input<typeof ScenarioSchema>
 /** A scenario with defaults applied. */
 export type Scenario = z.output<typeof ScenarioSchema>
-
-/** The JSON Schema of the format (docs/scenario.schema.json is this, pretty-printed). */
-export function scenarioJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(ScenarioSchema, { io: 'input', target: 'draft-2020-12' })
-  return {
-    $id: 'https://flowlab.dev/scenario.schema.json',
-    title: 'Flowlab scenario (version 1)',
-    ...schema
-  }
-}
