@@ -31,7 +31,7 @@ function merged(
   settings: Record<string, unknown>,
   seed: number | undefined
 ): Record<string, unknown> {
-  return seed === undefined ? settings : { ...settings, seed }
+  return seed === undefined || 'seed' in settings ? settings : { ...settings, seed }
 }
 
 /**

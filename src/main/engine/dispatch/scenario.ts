@@ -40,12 +40,12 @@ const COUNTS = [
   'redisRestarts'
 ] as const
 
-/** The settings with the scenario's seed merged in (the file's top-level seed wins). */
+/** The settings with the scenario's seed merged in (a seed in the settings, a student's, wins). */
 function merged(
   settings: Record<string, unknown>,
   seed: number | undefined
 ): Record<string, unknown> {
-  return seed === undefined ? settings : { ...settings, seed }
+  return seed === undefined || 'seed' in settings ? settings : { ...settings, seed }
 }
 
 /** Epochs (1-based) whose execution count satisfies `test`, comma-separated, first ones. */
