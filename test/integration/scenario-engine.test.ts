@@ -136,6 +136,24 @@ describe('scenario commands on the engine', () => {
     expect(parseRunExport('{"format":"something-else"}')).toMatchObject({ ok: false })
   })
 
+  it('a lesson without AOF gives the console its AOF setting back', async () => {
+    expect(redis.toInfo().persistence).toBe(true)
+    await engine.execute({
+      type: 'scenario:run',
+      id: 'dispatch/redis-forgets',
+      settings: {
+        semantics: 'exactly-once-atomic',
+        messages: 60,
+        workers: 1,
+        timeoutMs: 300,
+        persistence: false
+      }
+    })
+    const done = await finished()
+    expect(done.results[0]?.outcome.facts.semantics).toBe('exactly-once-atomic')
+    expect(redis.toInfo().persistence).toBe(true)
+  })
+
   it('refuses bad commands with the field, changing nothing', async () => {
     const before = info()
     const unknown = await engine.execute({ type: 'scenario:run', id: 'dispatch/nope' })

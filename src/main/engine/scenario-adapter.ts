@@ -64,6 +64,11 @@ export interface ScenarioAdapter<Report = unknown> {
     settings: Record<string, unknown>,
     seed: number | undefined
   ): Promise<Record<string, unknown>>
+  /**
+   * Undoes what the start changed beyond the lab, once the outcome is taken (the console's Redis
+   * gets its AOF setting back after a lesson that ran without it).
+   */
+  restore?(engine: ScenarioEngine): Promise<void>
   /** How far the live run is. */
   progress?(engine: ScenarioEngine): ScenarioProgress
   /** Resolves with the lab's report when the run has ended (run mode). */
@@ -91,4 +96,28 @@ export function issuesOf(error: z.ZodError, prefix = ''): ScenarioIssue[] {
           : issue.message
     return { path: path || prefix || 'value', message }
   })
+}
+
+/**
+ * Remembers the engine's Redis AOF setting when a run's settings change it (`persistence`), so
+ * that `restore` can put it back: a lesson must not leave the console's Redis without AOF.
+ */
+export class PersistenceMemo {
+  /** Per engine (one process may run several). */
+  readonly #before = new WeakMap<ScenarioEngine, boolean>()
+
+  async remember(engine: ScenarioEngine, settings: Record<string, unknown>): Promise<void> {
+    this.#before.delete(engine)
+    if (settings.persistence === undefined) return
+    const snap = await engine.execute({ type: 'engine:getSnapshot' })
+    const redis = snap.ok ? (snap.value as { redis?: { persistence?: unknown } }).redis : undefined
+    if (typeof redis?.persistence === 'boolean') this.#before.set(engine, redis.persistence)
+  }
+
+  async restore(engine: ScenarioEngine): Promise<void> {
+    const before = this.#before.get(engine)
+    this.#before.delete(engine)
+    if (before !== undefined)
+      await engine.execute({ type: 'redis:setPersistence', enabled: before })
+  }
 }

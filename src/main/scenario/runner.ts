@@ -186,6 +186,7 @@ export async function runScenario(
     const report = await ended
     const outcome = adapter.outcome(engine, report)
     opts.onRecording?.(adapter.record?.(engine, report) ?? null)
+    await adapter.restore?.(engine)
     for (const i of unfired) {
       outcome.notes.push(`faults.${i} never ran: the run ended before its trigger`)
     }

@@ -5,7 +5,12 @@ import {
   type CacheReport
 } from '@shared/contract/labs/cache'
 import type { ScenarioOutcome } from '@shared/contract/scenario'
-import { issuesOf, type ScenarioAdapter, type ScenarioIssue } from '../scenario-adapter'
+import {
+  issuesOf,
+  PersistenceMemo,
+  type ScenarioAdapter,
+  type ScenarioIssue
+} from '../scenario-adapter'
 import { cacheLab, cacheLabOf } from './index'
 
 const COUNTS = [
@@ -38,6 +43,9 @@ function merged(
  * The Cache lab's scenario adapter: settings are `cache:start`'s; `acked` and `messages` both
  * count operations done; the outcome is the checker's report (both guarantees must hold).
  */
+/** The console's Redis AOF setting before a run that changes it. */
+const persistence = new PersistenceMemo()
+
 export const cacheScenario: ScenarioAdapter<CacheReport> = {
   lab: 'cache',
   definition: cacheLab,
@@ -69,12 +77,17 @@ export const cacheScenario: ScenarioAdapter<CacheReport> = {
     if (status === 'starting' || status === 'running' || status === 'flushing') {
       await engine.execute({ type: CacheCommandType.Stop })
     }
+    await persistence.remember(engine, settings)
     const started = await engine.execute({
       type: CacheCommandType.Start,
       settings: merged(settings, seed)
     })
     if (!started.ok) throw new Error(started.error.message)
     return { ...(lab.toInfo().settings ?? settings) }
+  },
+
+  restore(engine) {
+    return persistence.restore(engine)
   },
 
   progress(engine) {

@@ -11,6 +11,7 @@ import type { ScenarioOutcome } from '@shared/contract/scenario'
 import { freePort } from '../redis/free-port'
 import {
   issuesOf,
+  PersistenceMemo,
   type ScenarioAdapter,
   type ScenarioEngine,
   type ScenarioIssue
@@ -61,6 +62,9 @@ function epochsWhere(executions: number[], test: (n: number) => boolean): string
  * The Dispatch lab's scenario adapter: settings are `dispatch:start`'s, the run ends when every
  * epoch is acked or given up, the outcome is the checker's report.
  */
+/** The console's Redis AOF setting before a run that changes it. */
+const persistence = new PersistenceMemo()
+
 export const dispatchScenario: ScenarioAdapter<DispatchReport> = {
   lab: 'dispatch',
   definition: dispatchLab,
@@ -92,6 +96,7 @@ export const dispatchScenario: ScenarioAdapter<DispatchReport> = {
     if (status === 'starting' || status === 'running' || status === 'settling') {
       await engine.execute({ type: DispatchCommandType.Stop })
     }
+    await persistence.remember(engine, settings)
     // A free endpoint unless the file names one: the default port may be another run's.
     const full = {
       ...merged(settings, seed),
@@ -100,6 +105,10 @@ export const dispatchScenario: ScenarioAdapter<DispatchReport> = {
     const started = await engine.execute({ type: DispatchCommandType.Start, settings: full })
     if (!started.ok) throw new Error(started.error.message)
     return { ...(lab.toInfo().settings ?? full) }
+  },
+
+  restore(engine) {
+    return persistence.restore(engine)
   },
 
   progress(engine) {
