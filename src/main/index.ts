@@ -17,7 +17,8 @@ app.whenReady().then(async () => {
     dataDir: app.getPath('userData'),
     door: 'desktop',
     redisUrl: process.env.REDIS_URL || undefined,
-    version: app.getVersion()
+    version: app.getVersion(),
+    scenarioDir: join(app.getAppPath(), 'scenarios')
   })
   const removeBridge = installIpcBridge(engine, (contents, frameUrl) => {
     const window = BrowserWindow.fromWebContents(contents)

@@ -70,15 +70,13 @@ describe('the Channels panel', () => {
     await channels.typeConstraint("$host == 'edge1'")
     await channels.attachFilterTo('consumer oncall')
     // Priority mapping for this consumer only: severity ≥ 5 → 100, else the event's own.
-    await page
-      .getByTestId('mapping-target')
-      .selectOption({
-        label:
-          (await page
-            .getByTestId('mapping-target')
-            .locator('option', { hasText: 'consumer oncall' })
-            .textContent()) ?? ''
-      })
+    await page.getByTestId('mapping-target').selectOption({
+      label:
+        (await page
+          .getByTestId('mapping-target')
+          .locator('option', { hasText: 'consumer oncall' })
+          .textContent()) ?? ''
+    })
     await page.getByTestId('mapping-constraint-0').fill('$severity >= 5')
     await page.getByTestId('mapping-value-0').fill('100')
     await page.getByTestId('mapping-set').click()

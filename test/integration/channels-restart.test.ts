@@ -112,9 +112,10 @@ describe('channels:restart with persistent channels', () => {
     // The filter came back with the proxy: severity 1 is still filtered out after the restart.
     await run({ type: 'channels:push', clientId: sup.clientId, events: [event(7, 1), event(8, 5)] })
     // New events are numbered after the restored ones: r7, r8 are the channel's events 7 and 8.
-    const queued = lab.toInfo().channels[0]?.consumerAdmins[0]?.proxies.find(
-      (p) => p.ref.proxyId === con.proxy.proxyId
-    )?.queue.entries
+    const queued = lab
+      .toInfo()
+      .channels[0]?.consumerAdmins[0]?.proxies.find((p) => p.ref.proxyId === con.proxy.proxyId)
+      ?.queue.entries
     expect(queued?.map((e) => [e.eventName, e.seq])).toEqual([
       ['r1', 1],
       ['r4', 4],

@@ -1,7 +1,8 @@
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createEngine } from '../engine'
 import { Gateway } from '../gateway/gateway'
-import { appVersion, defaultDataDir, rendererDir } from './paths'
+import { appRoot, appVersion, defaultDataDir, rendererDir } from './paths'
 import type { CliIo } from './io'
 
 /** The console's usual port; when it is taken, a free one is used instead (and said). */
@@ -59,7 +60,8 @@ export async function runConsole(argv: string[], io: CliIo): Promise<number> {
     door: 'browser',
     redisUrl: io.env.REDIS_URL || undefined,
     env: io.env,
-    version: appVersion()
+    version: appVersion(),
+    scenarioDir: join(appRoot(), 'scenarios')
   })
 
   let gateway = new Gateway({ engine, rendererDir: renderer, host, port })

@@ -7,6 +7,7 @@ import { runConsole } from './console-command'
 import { electronBinary, electronUnavailableReason } from './electron-check'
 import { runFilterCommand } from './filter-command'
 import { runDispatchCommand } from './run-command'
+import { runScenarioCommand } from './scenario-command'
 import { runWorkerCommand } from './worker-command'
 import type { CliIo } from './io'
 import { appRoot } from './paths'
@@ -25,6 +26,7 @@ commands:
   run       a headless Dispatch lab run with a report (flowlab run --help)
   cache     a headless Cache lab run with a report (flowlab cache --help)
   cluster   a headless Cluster lab run on a real Redis Cluster (flowlab cluster --help)
+  scenario  run, compare or check lesson scenario files (flowlab scenario --help)
   worker    a Dispatch lab worker you start by hand (flowlab worker --help)
   filter    evaluate a Notification Service constraint against events (flowlab filter --help)`
 
@@ -82,6 +84,8 @@ async function main(argv: string[]): Promise<number> {
       return runCacheCommand(rest, io)
     case 'cluster':
       return runClusterCommand(rest, io)
+    case 'scenario':
+      return runScenarioCommand(rest, io)
     case 'worker':
       return runWorkerCommand(rest, io)
     case 'channels-host':

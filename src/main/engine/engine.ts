@@ -30,6 +30,7 @@ import { isKeyBrowserCommand, KeyBrowser } from './redis/key-browser'
 import { RedisHost } from './redis/redis-host'
 import { redisProblems } from './redis/redis-problems'
 import { TraceLog } from './trace/trace-log'
+import { ScenarioService, type ScenarioServiceCommand } from '../scenario/service'
 
 export interface EngineConfig {
   /** Folder for everything the engine keeps on disk (the managed Redis lives below it). */
@@ -60,6 +61,11 @@ export interface EngineConfig {
   onTrace?: (event: TraceEvent) => void
   /** The labs to run; defaults to every lab in the registry (`labs.ts`). Tests add their own. */
   labDefinitions?: readonly LabDefinition[]
+  /**
+   * The lessons' folder (`scenarios/`, one folder per lab): the engine then serves the `scenario:*`
+   * commands and `snapshot.scenario`. None: those commands answer that there are no lessons.
+   */
+  scenarioDir?: string
 }
 
 /** A live frame subscription: ack each frame after rendering it; close to stop. */
@@ -124,6 +130,8 @@ class FlowlabEngine implements Engine {
   readonly #streams = new Set<FrameStream>()
   /** The Redis panel's key browser (read-only, its own connection). */
   readonly #keys: KeyBrowser
+  /** The lessons (scenario:* commands), when the config names a scenario folder. */
+  readonly #scenarios: ScenarioService | null
   readonly #startedAt = Date.now()
   #tick = 0
   #rejected = 0
@@ -150,6 +158,7 @@ class FlowlabEngine implements Engine {
           this.#emit(TraceSource.Redis, type, level, message, data)
       })
     this.#keys = new KeyBrowser(this.redis)
+    this.#scenarios = config.scenarioDir ? new ScenarioService(this, config.scenarioDir) : null
     for (const definition of config.labDefinitions ?? LAB_DEFINITIONS) {
       if (this.#labs.has(definition.id)) throw new Error(`lab '${definition.id}' registered twice`)
       if (definition.contract.id !== definition.id) {
@@ -245,6 +254,7 @@ class FlowlabEngine implements Engine {
       redis: this.redis.toInfo(),
       // The registry and the contract list the same labs (a test holds them together).
       labs: labs as unknown as LabInfos,
+      ...(this.#scenarios ? { scenario: this.#scenarios.toInfo() } : {}),
       problems: this.#problems(),
       inputs: { rejected: this.#rejected, internalErrors: this.#internalErrors },
       trace: { total: this.#trace.total, evicted: this.#trace.evicted }
@@ -305,7 +315,11 @@ class FlowlabEngine implements Engine {
     // panel refresh every few seconds would flood the trace); its failures are traced below.
     let run: Promise<unknown>
     if (isKeyBrowserCommand(command)) run = this.#keys.execute(command)
-    else {
+    else if (command.type.startsWith('scenario:')) {
+      // Lessons run in the background through execute (their own commands queue as usual), so
+      // the scenario commands never wait in the queue themselves.
+      run = this.#scenario(command as ScenarioServiceCommand)
+    } else {
       run = this.#queue.then(() => this.#run(command))
       this.#queue = run.catch(() => undefined)
     }
@@ -324,6 +338,14 @@ class FlowlabEngine implements Engine {
       }
       return { ok: false, error: this.recordInternalError(command.type, err) }
     }
+  }
+
+  async #scenario(command: ScenarioServiceCommand): Promise<unknown> {
+    this.#emit(TraceSource.Command, 'executed', 'info', command.type)
+    if (!this.#scenarios) {
+      throw new CommandError(ErrorCode.InvalidState, 'this engine serves no lessons')
+    }
+    return this.#scenarios.execute(command)
   }
 
   subscribe(send: (frame: Frame) => void): FrameSubscription {
@@ -370,6 +392,12 @@ class FlowlabEngine implements Engine {
         return null
       case CommandType.EngineGetSnapshot:
         return this.getSnapshot()
+      case CommandType.ScenarioList:
+      case CommandType.ScenarioRun:
+      case CommandType.ScenarioCompare:
+      case CommandType.ScenarioStop:
+      case CommandType.ScenarioExport:
+        return this.#scenario(command)
     }
   }
 

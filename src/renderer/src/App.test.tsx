@@ -32,7 +32,7 @@ afterEach(() => {
 })
 
 describe('App', () => {
-  it('lists the registered labs, then the planned ones (none now), then Redis and Trace', () => {
+  it('lists the registered labs, then the planned ones (none now), Lessons and Compare, then Redis and Trace', () => {
     renderApp('')
     const nav = screen.getByRole('navigation', { name: 'Labs' })
     const links = [...nav.querySelectorAll('a')]
@@ -41,6 +41,8 @@ describe('App', () => {
       'nav-channels',
       'nav-cache',
       'nav-cluster',
+      'nav-lessons',
+      'nav-compare',
       'nav-redis',
       'nav-trace'
     ])
@@ -49,6 +51,8 @@ describe('App', () => {
       '#/channels',
       '#/cache',
       '#/cluster',
+      '#/lessons',
+      '#/compare',
       '#/redis',
       '#/trace'
     ])

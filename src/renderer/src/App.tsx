@@ -5,6 +5,7 @@ import { StatusPill } from './components/StatusPill'
 import { Toasts } from './components/Toasts'
 import { COMING_LABS, type ComingLab } from './features/labs/coming-labs'
 import { ComingPanel } from './features/labs/ComingPanel'
+import { LESSON_VIEWS } from './features/lessons'
 import { REDIS_TONE, RedisPanel } from './features/redis/RedisPanel'
 import { LAB_FEATURES } from './features/registry'
 import { TracePanel } from './features/trace/TracePanel'
@@ -34,6 +35,8 @@ const BUILT = new Set<string>(LAB_FEATURES.map((lab) => lab.id))
 const ROUTES: readonly Route[] = [
   ...LAB_FEATURES.map((lab) => ({ id: lab.id, title: lab.title, coming: false, Panel: lab.Panel })),
   ...COMING_LABS.filter((lab) => !BUILT.has(lab.id)).map(comingRoute),
+  // Lessons are not a lab: they run the labs above from scenario files.
+  ...LESSON_VIEWS.map((v) => ({ id: v.id, title: v.title, coming: false, Panel: v.Panel })),
   { id: 'redis', title: 'Redis', coming: false, Panel: RedisPanel },
   { id: 'trace', title: 'Trace', coming: false, Panel: TracePanel }
 ]

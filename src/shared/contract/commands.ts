@@ -7,6 +7,11 @@ import {
   RedisScanKeysResultSchema,
   RedisScanKeysSchema
 } from './redis-keys'
+import {
+  ScenarioCommandSchemas,
+  ScenarioCommandType,
+  ScenarioResultSchemas
+} from './scenario/commands'
 
 /**
  * The engine's own commands (domains `engine`, `redis`, `trace`), with their schemas; each lab's
@@ -22,7 +27,13 @@ export const CommandType = {
   /** The key browser (redis-keys.ts): read-only, never queued behind a kill or restart. */
   RedisScanKeys: RedisKeysCommandType.ScanKeys,
   RedisReadKey: RedisKeysCommandType.ReadKey,
-  TraceClear: 'trace:clear'
+  TraceClear: 'trace:clear',
+  /** Lessons (scenario/commands.ts): list, run, compare, stop. */
+  ScenarioList: ScenarioCommandType.List,
+  ScenarioRun: ScenarioCommandType.Run,
+  ScenarioCompare: ScenarioCommandType.Compare,
+  ScenarioStop: ScenarioCommandType.Stop,
+  ScenarioExport: ScenarioCommandType.Export
 } as const
 
 export const EngineGetSnapshotSchema = z.strictObject({
@@ -41,7 +52,7 @@ export const RedisSetPersistenceSchema = z.strictObject({
 export const TraceClearSchema = z.strictObject({ type: z.literal(CommandType.TraceClear) })
 
 /** The engine's own command domains; any other domain must be a lab id. */
-export const CORE_DOMAINS = ['engine', 'redis', 'trace'] as const
+export const CORE_DOMAINS = ['engine', 'redis', 'trace', 'scenario'] as const
 
 export const CoreCommandSchema = z.discriminatedUnion('type', [
   EngineGetSnapshotSchema,
@@ -50,7 +61,8 @@ export const CoreCommandSchema = z.discriminatedUnion('type', [
   RedisSetPersistenceSchema,
   RedisScanKeysSchema,
   RedisReadKeySchema,
-  TraceClearSchema
+  TraceClearSchema,
+  ...ScenarioCommandSchemas
 ])
 export type CoreCommand = z.output<typeof CoreCommandSchema>
 
@@ -71,7 +83,8 @@ export const CoreResultSchemas = {
   [CommandType.RedisSetPersistence]: z.null(),
   [CommandType.RedisScanKeys]: RedisScanKeysResultSchema,
   [CommandType.RedisReadKey]: RedisReadKeyResultSchema,
-  [CommandType.TraceClear]: z.null()
+  [CommandType.TraceClear]: z.null(),
+  ...ScenarioResultSchemas
 } as const
 
 /** A command after validation, defaults applied (what the engine runs). */

@@ -17,6 +17,11 @@ export interface LabContract<
   readonly commands: Commands
   /** The reply of every command type, as the engine sends it (`null` when there is nothing). */
   readonly results: { readonly [T in z.output<Commands>['type']]: z.ZodType }
+  /**
+   * What an exported lesson run of this lab keeps beside its report (its diagram's events), when
+   * the lab has one: a re-opened export is checked with it.
+   */
+  readonly recording?: z.ZodType
   /** Carries the Info type for the snapshot; never set at run time. */
   readonly info?: Info
 }
@@ -32,6 +37,7 @@ export function defineLabContract<Info>(): <
   id: Id
   commands: Commands
   results: { readonly [T in z.output<Commands>['type']]: z.ZodType }
+  recording?: z.ZodType
 }) => LabContract<Id, Info, Commands> {
   return (contract) => contract
 }

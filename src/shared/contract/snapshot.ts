@@ -1,4 +1,5 @@
 import type { LabInfos } from './labs'
+import type { ScenarioInfo } from './scenario/commands'
 import type { TraceEvent } from './trace'
 
 /**
@@ -79,6 +80,8 @@ export interface Snapshot {
    * serialised).
    */
   labs: LabInfos
+  /** The lesson (scenario) run, when the engine serves lessons (absent otherwise). */
+  scenario?: ScenarioInfo
   problems: Problem[]
   /** What the doors and the validator refused, and failures caught at the doors or in the engine. */
   inputs: {

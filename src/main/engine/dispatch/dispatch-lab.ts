@@ -12,7 +12,8 @@ import {
   type DispatchSettings,
   type DispatchSettingsInput,
   type DispatchStatus,
-  type DispatchWorkerAction
+  type DispatchWorkerAction,
+  type FlowEvent
 } from '@shared/contract/labs/dispatch'
 import type { Lab, LabEmit, RedisFault } from '../lab'
 import type { ProcessRecorder } from '../process-registry'
@@ -197,6 +198,11 @@ export class DispatchLab implements Lab<DispatchInfo, DispatchCommand> {
     const run = this.#run
     if (!run) return Promise.reject(new CommandError(ErrorCode.InvalidState, 'no dispatch run'))
     return run.settled
+  }
+
+  /** The message-flow events the last run recorded, oldest first (bounded by its ring). */
+  recordedFlow(): FlowEvent[] {
+    return this.#run?.flow.events() ?? []
   }
 
   /** Ends the run (verdict over what happened so far) and kills its workers. */

@@ -21,6 +21,7 @@ import { check, type CheckContext, type CheckResult } from './checker'
 import { Dispatcher } from './dispatcher'
 import { EpochFlag, EpochLedger } from './epoch-ledger'
 import type { FaultLink } from './fault-link'
+import type { FlowLog } from './flow-log'
 import { dispatchKeys, type DispatchKeys } from './keys'
 import { RedisFaults } from './redis-faults'
 import type { RejectLog } from './reject-log'
@@ -221,6 +222,9 @@ export class DispatchRun {
   /** Resolves with the report once every epoch is acked or given up (or the run is stopped). */
   get settled(): Promise<DispatchReport> {
     return this.#settled
+  }
+  get flow(): FlowLog {
+    return this.#telemetry.flow
   }
 
   /** What the run's warnings look at (cheap: read every snapshot while the run is live). */

@@ -1,6 +1,5 @@
 import {
-  FLOW_SELECTED_EVENTS_MAX,
-  FLOW_WINDOW_EPOCHS,
+  flowWindow,
   type DispatchInfo,
   type FlowEvent,
   type FlowEventKind
@@ -61,8 +60,8 @@ export class FlowLog {
     this.#sampleEvery = k
   }
 
-  /** Events oldest first. */
-  #events(): FlowEvent[] {
+  /** Every recorded event, oldest first (at most FLOW_EVENTS_MAX; a scenario export keeps them). */
+  events(): FlowEvent[] {
     const out: FlowEvent[] = []
     const start = (this.#head - this.#size + FLOW_EVENTS_MAX) % FLOW_EVENTS_MAX
     for (let i = 0; i < this.#size; i++) {
@@ -77,25 +76,6 @@ export class FlowLog {
    * the window ending at `until` when the user paused and scrolled), and the story of `selected`.
    */
   toInfo(selected: number | null, until: number | null): DispatchInfo['flow'] {
-    const all = this.#events()
-    const seen = new Set<number>()
-    for (const e of all) if (until === null || e.epoch <= until) seen.add(e.epoch)
-    const epochs = [...seen].sort((a, b) => a - b).slice(-FLOW_WINDOW_EPOCHS)
-    const shown = new Set(epochs)
-    const story = selected === null ? [] : all.filter((e) => e.epoch === selected)
-    return {
-      sampleEvery: this.#sampleEvery,
-      until,
-      epochs,
-      events: all.filter((e) => shown.has(e.epoch)),
-      selected:
-        selected === null
-          ? null
-          : {
-              epoch: selected,
-              events: story.slice(-FLOW_SELECTED_EVENTS_MAX),
-              recorded: story.length > 0
-            }
-    }
+    return flowWindow(this.events(), this.#sampleEvery, selected, until)
   }
 }

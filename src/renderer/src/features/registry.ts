@@ -19,6 +19,8 @@ export interface LabFeature {
   about: string
   /** The lab's whole panel; it reads its view with `useLabInfo(id)`. */
   Panel: ComponentType
+  /** Redraws an exported lesson run's diagram from its recording, read-only (optional). */
+  Replay?: ComponentType<{ recording: unknown }>
 }
 
 /** The built labs, in nav order. */

@@ -42,7 +42,8 @@ function lanesOf(events: ChannelFlowEvent[]): { suppliers: string[]; consumers: 
  */
 export function EventFlow(props: {
   flow: ChannelsInfo['flow']
-  clients: ChannelsInfo['clients']
+  /** Lab clients, for lane names (a replay passes only these two fields). */
+  clients: readonly Pick<ChannelsInfo['clients'][number], 'label' | 'proxy'>[]
 }): ReactNode {
   const { events, sampleEvery } = props.flow
   const names = new Map<string, string>()

@@ -1,5 +1,6 @@
 import type { LabFeature } from '../registry'
 import { ChannelsPanel } from './ChannelsPanel'
+import { ChannelsReplay } from './Replay'
 
 /** The Channels lab as the app shell lists it. */
 export const channels: LabFeature = {
@@ -7,5 +8,6 @@ export const channels: LabFeature = {
   title: 'Channels',
   about:
     'Event channels after the CORBA Event and Notification Services: push and pull proxies, federation, filters and QoS.',
-  Panel: ChannelsPanel
+  Panel: ChannelsPanel,
+  Replay: ChannelsReplay
 }

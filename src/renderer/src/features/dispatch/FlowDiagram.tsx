@@ -72,7 +72,11 @@ function Shape(props: { s: FlowShape }): ReactNode {
  * a window to scroll through older epochs. Clicking an epoch highlights its whole story and lists
  * its events; the per-epoch table and the verdict's violations select the same way.
  */
-export function FlowDiagram(props: { info: DispatchInfo }): ReactNode {
+export function FlowDiagram(props: {
+  info: Pick<DispatchInfo, 'flow'> & { workers: readonly { id: string }[] }
+  /** A read-only replay moves its own window instead of the live lab's. */
+  onView?: (view: { selected: number | null; until: number | null }) => void
+}): ReactNode {
   const { flow, workers } = props.info
   const { run } = useCommand()
   // Paused or live as the engine holds it (a selection from the table pauses it too).
@@ -82,11 +86,9 @@ export function FlowDiagram(props: { info: DispatchInfo }): ReactNode {
   const selected = flow.selected?.epoch ?? null
   const view = (next: { selected?: number | null; until?: number | null }): void => {
     const u = next.until === undefined ? until : next.until
-    void run({
-      type: DispatchCommandType.Flow,
-      selected: next.selected === undefined ? selected : next.selected,
-      until: u
-    })
+    const s = next.selected === undefined ? selected : next.selected
+    if (props.onView) props.onView({ selected: s, until: u })
+    else void run({ type: DispatchCommandType.Flow, selected: s, until: u })
   }
   const newest = flow.epochs.at(-1) ?? null
   const oldest = flow.epochs[0] ?? null

@@ -1,0 +1,5 @@
+export * from './commands'
+export * from './format'
+export * from './outcome'
+export * from './export'
+export * from './json-schema'
