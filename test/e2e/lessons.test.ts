@@ -78,6 +78,9 @@ describe('the Lessons view', () => {
     await lessons.compare('dispatch/naive-crash', 'dispatch/atomic-crash')
     expect(await lessons.compareVerdicts()).toEqual(['violated', 'held'])
     expect(await lessons.text('compare-a')).toContain('crash-after-work-before-mark')
+    // Each column redraws its run's message flow from the run's recording.
+    await page.getByTestId('compare-a-diagram').waitFor({ timeout: 30_000 })
+    await page.getByTestId('compare-b-diagram').waitFor({ timeout: 30_000 })
     await page.screenshot({ path: 'test-results/lesson-compare.png', fullPage: true })
     expect(errors).toEqual([])
     await context.close()

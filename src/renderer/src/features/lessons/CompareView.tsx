@@ -1,6 +1,14 @@
-import { useState, type ReactNode } from 'react'
-import { ScenarioCommandType, type Scenario, type ScenarioResult } from '@shared/contract/scenario'
+import { useEffect, useState, type ReactNode } from 'react'
+import {
+  ScenarioCommandType,
+  type RunExport,
+  type Scenario,
+  type ScenarioInfo,
+  type ScenarioResult
+} from '@shared/contract/scenario'
 import { useCommand } from '../../lib/use-command'
+import { useTransport } from '../../transport-context'
+import { LAB_FEATURES } from '../registry'
 import { useLessons, useScenarioInfo } from './use-lessons'
 import './lessons.css'
 
@@ -15,8 +23,11 @@ function Column(props: {
   /** Rows shown in both columns (so they line up): causes, then counts. */
   causes: string[]
   counts: string[]
+  /** The run's recording (from its export), for the lab's diagram; null while there is none. */
+  recording: unknown
 }): ReactNode {
   const { scenario, result } = props
+  const Replay = LAB_FEATURES.find((f) => f.id === scenario?.lab)?.Replay
   return (
     <section
       className="panel"
@@ -57,12 +68,48 @@ function Column(props: {
               ))}
             </tbody>
           </table>
+          {Replay && props.recording !== null ? (
+            <div className="compare-diagram" data-testid={`compare-${props.side}-diagram`}>
+              <Replay recording={props.recording} />
+            </div>
+          ) : null}
         </>
       ) : (
         <p className="muted">{props.running ? 'Running…' : 'Not run yet.'}</p>
       )}
     </section>
   )
+}
+
+/**
+ * Once a compare is done, each run's recording (what its export keeps for the lab's diagram),
+ * fetched once per finished compare; [null, null] until then.
+ */
+function useRecordings(compare: ScenarioInfo | undefined): unknown[] {
+  const transport = useTransport()
+  const [got, setGot] = useState<{ key: string; list: unknown[] } | null>(null)
+  const key =
+    compare?.status === 'done' && compare.results.length === 2
+      ? compare.results.map((r) => `${r.id}:${r.durationMs}`).join('|')
+      : null
+  useEffect(() => {
+    if (key === null) return
+    let live = true
+    void Promise.all(
+      [0, 1].map((index) =>
+        transport
+          .call<RunExport>({ type: ScenarioCommandType.Export, index })
+          .then((e) => e.recording ?? null)
+          .catch(() => null)
+      )
+    ).then((list) => {
+      if (live) setGot({ key, list })
+    })
+    return () => {
+      live = false
+    }
+  }, [key, transport])
+  return got !== null && got.key === key ? got.list : [null, null]
 }
 
 /** Two lessons run one after the other on the real labs, side by side. */
@@ -72,6 +119,7 @@ export function CompareView(): ReactNode {
   const { run, busy, error: runError } = useCommand()
   const [a, setA] = useState(DEFAULT_A)
   const [b, setB] = useState(DEFAULT_B)
+  const recordings = useRecordings(info?.mode === 'compare' ? info : undefined)
   if (error) return <section className="panel callout callout-bad">{error}</section>
   if (!list) return <section className="panel">Loading the lessons…</section>
   const compare = info?.mode === 'compare' ? info : undefined
@@ -137,6 +185,7 @@ export function CompareView(): ReactNode {
           running={running && compare?.current === ids[0]}
           causes={causes}
           counts={counts}
+          recording={recordings[0] ?? null}
         />
         <Column
           side="b"
@@ -145,6 +194,7 @@ export function CompareView(): ReactNode {
           running={running && compare?.current === ids[1]}
           causes={causes}
           counts={counts}
+          recording={recordings[1] ?? null}
         />
       </div>
     </div>
