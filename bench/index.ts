@@ -1,3 +1,4 @@
+import { fork } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
@@ -5,6 +6,7 @@ import { benchBullmq } from './bullmq-bench'
 import { benchCache } from './cache-bench'
 import { benchChannels } from './channels-bench'
 import { benchDispatch, type BenchFigure } from './dispatch-bench'
+import type { MemoryFigure } from './memory-bench'
 import { RedisHost } from '../src/main/engine/redis/redis-host'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -18,6 +20,34 @@ const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000)
 const WORKERS = 4
 const WORKER_CONCURRENCY = 8
 const CACHE_OPS = Number(process.env.BENCH_CACHE_OPS ?? 4_000)
+
+export interface Ratio {
+  name: string
+  of: string
+  ratio: number
+  goal: number | null
+}
+
+/** Each lab figure against its peers, with the acceptance goal where issue 11 sets one. */
+function ratios(d: Record<string, BenchFigure>): Ratio[] {
+  const pairs: [string, string, number | null][] = [
+    ['at-most-once', 'raw-zeromq', null],
+    ['at-least-once', 'raw-zeromq', 0.6],
+    ['exactly-once-naive', 'raw-zeromq', null],
+    ['exactly-once-atomic', 'raw-zeromq', 0.5],
+    ['exactly-once-atomic', 'bullmq', null],
+    ['exactly-once-atomic-pipelined', 'raw-zeromq-windowed', 0.6],
+    ['exactly-once-atomic-pipelined', 'bullmq-best', 4],
+    ['raw-zeromq', 'raw-zeromq-windowed', null]
+  ]
+  const out: Ratio[] = []
+  for (const [name, of, goal] of pairs) {
+    const a = d[name]?.msgsPerSec
+    const b = d[of]?.msgsPerSec
+    if (a && b) out.push({ name, of, ratio: Math.round((a / b) * 100) / 100, goal })
+  }
+  return out
+}
 
 function table(title: string, rows: Record<string, BenchFigure>): void {
   process.stdout.write(`\n${title}\n`)
@@ -44,17 +74,16 @@ async function main(): Promise<void> {
     peers: {
       // Same number of jobs at the lab's total concurrency, then BullMQ's best case.
       bullmq: (ctx) => benchBullmq(ctx.redisUrl, ctx.messages, ctx.workers * ctx.workerConcurrency),
-      'bullmq-c100': (ctx) => benchBullmq(ctx.redisUrl, ctx.messages, 100)
+      // BullMQ at its best: addBulk, concurrency 100, a no-op processor.
+      'bullmq-best': (ctx) => benchBullmq(ctx.redisUrl, ctx.messages, 100)
     }
   })
   table('dispatch (round trip: send → work → ack)', dispatch)
-  const raw = dispatch['raw-zeromq']?.msgsPerSec ?? 0
-  const atomic = dispatch['exactly-once-atomic']?.msgsPerSec ?? 0
-  const bull = dispatch.bullmq?.msgsPerSec ?? 0
-  if (raw && atomic && bull) {
+  const dispatchRatios = ratios(dispatch)
+  for (const r of dispatchRatios) {
     process.stdout.write(
-      `\nexactly-once-atomic = ${((atomic / raw) * 100).toFixed(0)}% of raw ZeroMQ (goal ≥ 50%), ` +
-        `${(atomic / bull).toFixed(2)}× BullMQ at the same concurrency (goal ≥ 2×)\n`
+      `${r.name.padEnd(34)} ${r.of.padEnd(24)} ${r.ratio.toFixed(2).padStart(6)}×` +
+        `${r.goal === null ? '' : `  (goal ≥ ${r.goal}×: ${r.ratio >= r.goal ? 'met' : 'NOT met'})`}\n`
     )
   }
   // Channels: events/s through one channel to 1, 10 and 100 consumers.
@@ -97,11 +126,21 @@ async function main(): Promise<void> {
   const previous: Record<string, unknown> = existsSync(RESULTS)
     ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>)
     : {}
+  const memory = process.argv.includes('--memory') ? await memoryInChild() : undefined
+  if (memory) {
+    process.stdout.write(
+      `\nmemory: ${memory.epochs} epochs exactly-once-atomic pipelined: ${memory.verdict}, ` +
+        `${memory.msgsPerSec} msgs/s, p99 ${memory.p99Ms} ms, ${memory.seconds} s, engine peak RSS ` +
+        `${memory.peakRssMb} MB (limit ${memory.rssLimitMb}), peak heap ${memory.peakHeapMb} MB\n`
+    )
+  }
   const results = {
     ...previous,
     dispatch,
+    dispatchRatios,
     channels,
     cache,
+    ...(memory ? { memory } : {}),
     meta: {
       at: new Date().toISOString(),
       cores: cpus().length,
@@ -113,6 +152,25 @@ async function main(): Promise<void> {
   }
   writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n')
   process.stdout.write(`\nwrote ${RESULTS}\n`)
+}
+
+/** The 1M-epoch memory run in a process of its own, so its peak RSS is its own. */
+function memoryInChild(): Promise<MemoryFigure> {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(__dirname, 'memory-bench.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc']
+    })
+    let out = ''
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')))
+    child.once('exit', () => {
+      try {
+        resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '') as MemoryFigure)
+      } catch {
+        reject(new Error(`the memory bench printed no figure: ${out.slice(0, 200)}`))
+      }
+    })
+  })
 }
 
 main().then(

@@ -30,3 +30,9 @@ export const MARK_AND_APPLY = 'markAndApply-2.lua'
  * one mark per epoch), atomic per epoch.
  */
 export const MARK_AND_APPLY_BATCH = 'markAndApplyBatch-n.lua'
+
+/**
+ * markAndApplyEpochs-1.lua: markAndApply-2 for a pipelined batch, the epochs passed as the request's
+ * binary frame (KEYS = effects; the marks are built from their prefix).
+ */
+export const MARK_AND_APPLY_EPOCHS = 'markAndApplyEpochs-1.lua'
