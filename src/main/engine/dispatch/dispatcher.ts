@@ -3,6 +3,7 @@ import type { DispatchInfo, DispatchSettings } from '@shared/contract/labs/dispa
 import { EpochFlag, EpochState, type EpochLedger } from './epoch-ledger'
 import type { DispatchKeys } from './keys'
 import type { LinkPort } from './fault-link'
+import { RecentAcks } from './recent-acks'
 import { encodeHeader, parseReply, type RejectReason } from './protocol'
 import {
   BATCH_ENTRY_BYTES,
@@ -74,7 +75,7 @@ export class Dispatcher {
   #nextFresh = 1
   readonly #sent = new Map<number, SentEntry>()
   #rcvdCount = 0
-  readonly #rcvdRecent: DispatchInfo['collections']['rcvdMsgs']['items'] = []
+  readonly #rcvdRecent = new RecentAcks(RCVD_RECENT_MAX)
   #port: LinkPort | null = null
   #generation = 0
   #state: 'stopped' | 'running' | 'crashed' = 'stopped'
@@ -222,7 +223,7 @@ export class Dispatcher {
     return {
       msgs: { count: this.queued, items: msgs },
       sentMsgs: { count: this.#sent.size, items: sent },
-      rcvdMsgs: { count: this.#rcvdCount, items: this.#rcvdRecent.slice(0, max) }
+      rcvdMsgs: { count: this.#rcvdCount, items: this.#rcvdRecent.newest(max) }
     }
   }
 
@@ -423,8 +424,7 @@ export class Dispatcher {
     ledger.latencyMs[epoch] = latency
     this.stats.acks++
     this.#rcvdCount++
-    this.#rcvdRecent.unshift({ epoch, attempt: entry.attempt, worker, latencyMs: latency, at: now })
-    if (this.#rcvdRecent.length > RCVD_RECENT_MAX) this.#rcvdRecent.pop()
+    this.#rcvdRecent.push({ epoch, attempt: entry.attempt, worker, latencyMs: latency, at: now })
     if (this.#s.durableDispatcher) this.#forget(epoch)
     this.#o.onFlow?.(epoch, 'ack', entry.attempt)
     this.#o.onAck(epoch, latency)

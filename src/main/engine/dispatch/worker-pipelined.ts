@@ -122,19 +122,20 @@ async function atomicBatch(
   } catch (err) {
     error = err
   }
+  const end = preciseNow()
   ds.forEach((d, i) => {
     const at = i * BATCH_ENTRY_BYTES + 4
     if (error !== null || applied.length !== ds.length) {
       statuses.writeUInt32LE(BatchStatus.Failed, at)
-      w.telemetry.done(d, Outcome.Failed)
+      w.telemetry.done(d, Outcome.Failed, end)
     } else if (applied.charCodeAt(i) === 49) {
       d.executed = true
       d.marked = true
       statuses.writeUInt32LE(BatchStatus.Done, at)
-      w.telemetry.done(d, Outcome.Executed)
+      w.telemetry.done(d, Outcome.Executed, end)
     } else {
       statuses.writeUInt32LE(BatchStatus.Duplicate, at)
-      w.telemetry.done(d, Outcome.Duplicate)
+      w.telemetry.done(d, Outcome.Duplicate, end)
     }
   })
 }
