@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { benchBullmq } from './bullmq-bench'
 import { benchCache } from './cache-bench'
 import { benchChannels } from './channels-bench'
+import { benchFanout, type FanoutFigure } from './channels-remote-bench'
 import { benchDispatch, type BenchFigure } from './dispatch-bench'
 import type { MemoryFigure } from './memory-bench'
 import { RedisHost } from '../src/main/engine/redis/redis-host'
@@ -45,6 +46,27 @@ function ratios(d: Record<string, BenchFigure>): Ratio[] {
     const a = d[name]?.msgsPerSec
     const b = d[of]?.msgsPerSec
     if (a && b) out.push({ name, of, ratio: Math.round((a / b) * 100) / 100, goal })
+  }
+  return out
+}
+
+/** Remote channel fan-out against raw PUB/SUB and Redis pub/sub at the same consumer count. */
+function fanoutRatiosOf(f: Record<string, FanoutFigure>): Ratio[] {
+  const out: Ratio[] = []
+  for (const n of [1, 10, 100]) {
+    for (const qos of ['besteffort', 'persistent']) {
+      for (const [peer, goal] of [
+        ['zmq-pubsub', 0.5],
+        ['redis-pubsub', 1]
+      ] as const) {
+        const a = f[`${n}-remote-${qos}`]?.deliveriesPerSec
+        const b = f[`${n}-${peer}`]?.deliveriesPerSec
+        const name = `${n}-remote-${qos}`
+        const of = `${n}-${peer}`
+        const g = n === 100 && qos === 'besteffort' ? goal : null
+        if (a && b) out.push({ name, of, ratio: Math.round((a / b) * 100) / 100, goal: g })
+      }
+    }
   }
   return out
 }
@@ -91,8 +113,10 @@ async function main(): Promise<void> {
   const redis = new RedisHost({ dataDir })
   await redis.start()
   let channels: Record<string, { eventsPerSec: number; p50Ms: number; p99Ms: number }>
+  let fanout: Record<string, FanoutFigure>
   try {
     channels = await benchChannels(redis)
+    fanout = await benchFanout(redis)
   } finally {
     await redis.close()
     rmSync(dataDir, { recursive: true, force: true })
@@ -101,6 +125,22 @@ async function main(): Promise<void> {
   for (const [name, f] of Object.entries(channels)) {
     process.stdout.write(
       `${name.padEnd(36)}${String(f.eventsPerSec).padStart(10)}${f.p50Ms.toFixed(2).padStart(10)}${f.p99Ms.toFixed(2).padStart(10)}\n`
+    )
+  }
+  process.stdout.write(
+    '\nchannels fan-out to remote consumers (deliveries/s = events × consumers / s)\n'
+  )
+  for (const [name, f] of Object.entries(fanout)) {
+    const partial = f.delivered < f.expected ? `  (${f.delivered} of ${f.expected} in time)` : ''
+    process.stdout.write(
+      `${name.padEnd(36)}${String(f.deliveriesPerSec).padStart(10)}${f.p50Ms.toFixed(2).padStart(10)}${f.p99Ms.toFixed(2).padStart(10)}${partial}\n`
+    )
+  }
+  const fanoutRatios = fanoutRatiosOf(fanout)
+  for (const r of fanoutRatios) {
+    process.stdout.write(
+      `${r.name.padEnd(34)} ${r.of.padEnd(24)} ${r.ratio.toFixed(2).padStart(6)}×` +
+        `${r.goal === null ? '' : `  (goal ≥ ${r.goal}×: ${r.ratio >= r.goal ? 'met' : 'NOT met'})`}\n`
     )
   }
   // Cache: reads/s none vs cache-aside at a 90% hit ratio, writes/s per strategy.
@@ -139,6 +179,8 @@ async function main(): Promise<void> {
     dispatch,
     dispatchRatios,
     channels,
+    channelsFanout: fanout,
+    channelsFanoutRatios: fanoutRatios,
     cache,
     ...(memory ? { memory } : {}),
     meta: {
