@@ -74,11 +74,11 @@ function fanoutRatiosOf(f: Record<string, FanoutFigure>): Ratio[] {
 function table(title: string, rows: Record<string, BenchFigure>): void {
   process.stdout.write(`\n${title}\n`)
   process.stdout.write(
-    `${'name'.padEnd(24)}${'msgs/s'.padStart(10)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}\n`
+    `${'name'.padEnd(32)}${'msgs/s'.padStart(10)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}\n`
   )
   for (const [name, f] of Object.entries(rows)) {
     process.stdout.write(
-      `${name.padEnd(24)}${String(f.msgsPerSec).padStart(10)}${f.p50Ms.toFixed(2).padStart(10)}${f.p99Ms.toFixed(2).padStart(10)}\n`
+      `${name.padEnd(32)}${String(f.msgsPerSec).padStart(10)}${f.p50Ms.toFixed(2).padStart(10)}${f.p99Ms.toFixed(2).padStart(10)}\n`
     )
   }
 }
