@@ -12,6 +12,8 @@ import { ChannelsClient } from '../src/main/engine/channels/remote/client'
 
 const SAMPLES_MAX = 20_000
 const REDIS_CHANNEL = 'flowlab-bench-fanout'
+/** Events per push to a remote sequence consumer at most (its MaximumBatchSize QoS). */
+const SEQUENCE_BATCH = 500
 
 const [kind, target, consumersArg, expectedArg, channelArg] = process.argv.slice(2)
 const consumers = Number(consumersArg)
@@ -64,7 +66,8 @@ async function main(): Promise<void> {
       const client = await ChannelsClient.open(target as string, {
         name: `bench-${i}`,
         onPush: (_proxy, events) => {
-          for (const e of events) {
+          // A sequence consumer gets batches: each pushed value is a list of structured events.
+          for (const e of events.flat()) {
             const fd = (e as { filterable_data?: { name: string; value: unknown }[] })
               .filterable_data
             deliver(Number(fd?.find((p) => p.name === 't')?.value ?? now()))
@@ -72,7 +75,14 @@ async function main(): Promise<void> {
         }
       })
       closers.push(() => client.close())
-      const proxy = await client.obtain({ channel, role: 'push-consumer', kind: 'structured' })
+      // The remote consumer at its best: a sequence consumer takes up to BATCH events per push
+      // (one push waits for its ack, per proxy); a structured one takes one event per push.
+      const proxy = await client.obtain({
+        channel,
+        role: 'push-consumer',
+        kind: 'sequence',
+        qos: [{ name: 'MaximumBatchSize', value: SEQUENCE_BATCH }]
+      })
       await client.connect(proxy)
     }
     process.send?.({ t: 'ready' })
