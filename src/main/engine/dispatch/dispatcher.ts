@@ -21,7 +21,7 @@ const COMPARER_MIN_INTERVAL_MS = 5
 /** A rate-limited dispatcher may send this many seconds' worth at once after idling. */
 const RATE_BURST_S = 0.05
 /** Pipelined mode: epochs per batch message at most (smaller batches spread over the workers). */
-const PIPELINE_BATCH = Math.min(BATCH_EPOCHS_MAX, 128)
+const PIPELINE_BATCH = Math.min(BATCH_EPOCHS_MAX, 512)
 
 export interface SentEntry {
   attempt: number
