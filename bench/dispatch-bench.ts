@@ -3,12 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Dealer } from 'zeromq'
-import { SEMANTICS, type Semantics } from '../src/shared/contract/labs/dispatch'
+import { SEMANTICS, type Semantics, type WorkerMode } from '../src/shared/contract/labs/dispatch'
 import { percentiles } from '../src/main/engine/dispatch/checker'
 import { DispatchLab } from '../src/main/engine/dispatch/dispatch-lab'
 import { encodeHeader, peekEpoch } from '../src/main/engine/dispatch/protocol'
 import { freePort } from '../src/main/engine/redis/free-port'
 import { RedisHost } from '../src/main/engine/redis/redis-host'
+import { benchRawWindowed, reap } from './raw-windowed-bench'
 
 /** One row of the bench: what `bench/results.json` holds per name. */
 export interface BenchFigure {
@@ -44,8 +45,15 @@ export interface DispatchBenchOptions {
   window?: number
   /** Which semantics to measure (default all four). */
   semantics?: readonly Semantics[]
-  /** Measure raw ZeroMQ DEALER→REP round trips with no Redis (default true). */
+  /**
+   * Measure raw ZeroMQ DEALER→REP lockstep round trips and raw windowed DEALER→ROUTER, both with
+   * no Redis (default true).
+   */
   raw?: boolean
+  /** Measure exactly-once-atomic with pipelined workers too (default true). */
+  pipelined?: boolean
+  /** Most messages in flight of the pipelined run and of raw windowed (default 4,096). */
+  pipelinedWindow?: number
   /** A started Redis to use; by default the bench starts a managed one in a temp folder. */
   redis?: RedisHost
   /**
@@ -93,13 +101,25 @@ export async function benchDispatch(
   try {
     if (redis.status !== 'up' || !redis.secretUrl) throw new Error(`Redis is ${redis.status}`)
     const ctx: BenchContext = { ...ctxBase, redisUrl: redis.secretUrl }
-    if (opts.raw ?? true) results['raw-zeromq'] = await benchRaw(ctx)
+    const pipelinedCtx = { ...ctx, window: opts.pipelinedWindow ?? 4_096 }
+    if (opts.raw ?? true) {
+      results['raw-zeromq'] = await benchRaw(ctx)
+      results['raw-zeromq-windowed'] = await benchRawWindowed(pipelinedCtx)
+    }
     const lab = new DispatchLab({ redis, emit: () => undefined })
     try {
       const warmup = opts.warmup ?? 2_000
       if (warmup > 0) await benchSemantics(lab, 'at-least-once', { ...ctx, messages: warmup })
       for (const semantics of opts.semantics ?? SEMANTICS) {
         results[semantics] = await benchSemantics(lab, semantics, ctx)
+      }
+      if (opts.pipelined ?? true) {
+        results['exactly-once-atomic-pipelined'] = await benchSemantics(
+          lab,
+          'exactly-once-atomic',
+          pipelinedCtx,
+          'pipelined'
+        )
       }
     } finally {
       await lab.close()
@@ -118,10 +138,12 @@ export async function benchDispatch(
 export async function benchSemantics(
   lab: DispatchLab,
   semantics: Semantics,
-  ctx: BenchContext
+  ctx: BenchContext,
+  workerMode: WorkerMode = 'lockstep'
 ): Promise<BenchFigure> {
   await lab.start({
     semantics,
+    workerMode,
     messages: ctx.messages,
     workers: ctx.workers,
     workerConcurrency: ctx.workerConcurrency,
@@ -189,15 +211,6 @@ export async function benchRaw(ctx: BenchContext): Promise<BenchFigure> {
     return { msgsPerSec: round((n * 1_000) / (last - started)), p50Ms: p50 ?? 0, p99Ms: p99 ?? 0 }
   } finally {
     dealer.close()
-    await Promise.all(
-      children.map(
-        (c) =>
-          new Promise<void>((resolve) => {
-            if (c.exitCode !== null || c.signalCode !== null) return resolve()
-            c.once('exit', () => resolve())
-            c.kill('SIGKILL')
-          })
-      )
-    )
+    await reap(children)
   }
 }

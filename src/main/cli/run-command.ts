@@ -10,10 +10,12 @@ import {
   LAB_ID_PATTERN,
   SEMANTICS,
   VIOLATION_CAUSE_TEXT,
+  WORKER_MODES,
   type CrashPoint,
   type DispatchReport,
   type DispatchSettingsInput,
-  type Semantics
+  type Semantics,
+  type WorkerMode
 } from '@shared/contract/labs/dispatch'
 import { dispatchLab, dispatchLabOf, type DispatchLab } from '../engine/dispatch'
 import { createEngine } from '../engine/engine'
@@ -62,6 +64,8 @@ const USAGE = `usage: flowlab run [options]
   --durable-dispatcher    keep sent_msgs in Redis, so a dispatcher crash loses nothing
                           (--durable for short)
   --worker-concurrency N  requests a worker process works on at once when there is work time (default 1)
+  --worker-mode MODE      lockstep (protocol v1, the seed's REP worker; default) | pipelined
+                          (protocol v2: batches of epochs, one Lua call per batch)
   --json                  print the report as one JSON object on stdout`
 
 /** Extra seams for tests and the bench; the CLI passes none. */
@@ -119,6 +123,7 @@ function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedRun | 'help
       durable: { type: 'boolean' },
       'durable-dispatcher': { type: 'boolean' },
       'worker-concurrency': { type: 'string' },
+      'worker-mode': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' }
     }
@@ -135,6 +140,12 @@ function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedRun | 'help
   const crashEvery = num('crash-every', values['crash-every'], { min: 1, max: 1_000_000 })
   if (crashEvery !== undefined && crashAt === undefined)
     throw new FlagError('--crash-every needs --crash-at')
+  const workerMode = values['worker-mode']
+  if (workerMode !== undefined && !(WORKER_MODES as readonly string[]).includes(workerMode)) {
+    throw new FlagError(
+      `--worker-mode must be one of ${WORKER_MODES.join(', ')} (got ${workerMode})`
+    )
+  }
   const endpoint = values.endpoint
   if (endpoint !== undefined && !/^tcp:\/\/[^\s:]+:\d{1,5}$/.test(endpoint)) {
     throw new FlagError(`--endpoint must look like tcp://HOST:PORT (got ${endpoint})`)
@@ -169,6 +180,7 @@ function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedRun | 'help
     seed: num('seed', values.seed, { max: 4_294_967_295 }),
     window: num('window', values.window, { min: 1, max: 100_000 }),
     workerConcurrency: num('worker-concurrency', values['worker-concurrency'], { min: 1, max: 64 }),
+    workerMode: workerMode as WorkerMode | undefined,
     endpoint,
     curve: values.curve === true ? true : undefined,
     labId,

@@ -124,7 +124,7 @@ export class DispatchRun {
     const keys = dispatchKeys(labId)
     const ledger = new EpochLedger(settings.messages)
     const telemetry = new RunTelemetry(ledger, rejects, emit)
-    const link = createLink(settings, labId, ledger, telemetry, rejects, emit, opts.curve.work)
+    const link = createLink(settings, ledger, telemetry, rejects, emit, opts.curve.work)
     try {
       await link.start()
     } catch (err) {
@@ -188,7 +188,7 @@ export class DispatchRun {
       settings,
       ledger: this.#ledger,
       keys: this.#keys,
-      frontend: this.#link.frontend,
+      connect: (id, onReplies) => this.#link.connect(id, onReplies),
       redis: opts.client,
       onAck: (_epoch, latency) => this.#onAck(latency),
       onFlow: (epoch, kind, attempt) =>

@@ -1,10 +1,16 @@
 import type { Redis } from 'ioredis'
-import { Dealer } from 'zeromq'
 import type { DispatchInfo, DispatchSettings } from '@shared/contract/labs/dispatch'
 import { EpochFlag, EpochState, type EpochLedger } from './epoch-ledger'
 import type { DispatchKeys } from './keys'
+import type { LinkPort } from './fault-link'
+import { RecentAcks } from './recent-acks'
 import { encodeHeader, parseReply, type RejectReason } from './protocol'
-import { SendQueue } from '../zmq/send-queue'
+import {
+  BATCH_ENTRY_BYTES,
+  BATCH_EPOCHS_MAX,
+  encodeBatchHeader,
+  parseBatchReply
+} from './protocol-batch'
 
 /** Entries of `rcvd_msgs` kept for display (the count is exact). */
 const RCVD_RECENT_MAX = 200
@@ -14,8 +20,8 @@ const COMPARER_MAX_INTERVAL_MS = 50
 const COMPARER_MIN_INTERVAL_MS = 5
 /** A rate-limited dispatcher may send this many seconds' worth at once after idling. */
 const RATE_BURST_S = 0.05
-/** The DEALER's own queue limits; the window keeps us far below them. */
-const DISPATCHER_HWM = 100_000
+/** Pipelined mode: epochs per batch message at most (smaller batches spread over the workers). */
+const PIPELINE_BATCH = Math.min(BATCH_EPOCHS_MAX, 512)
 
 export interface SentEntry {
   attempt: number
@@ -28,8 +34,8 @@ export interface DispatcherOptions {
   settings: DispatchSettings
   ledger: EpochLedger
   keys: DispatchKeys
-  /** The FaultLink's frontend. */
-  frontend: string
+  /** Connects to the FaultLink (in-process): the dispatcher's socket, once per start. */
+  connect(routingId: string, onReplies: (frames: Buffer[]) => void): LinkPort
   /** Commands connection, for the durable `sent_msgs`. */
   redis: Redis
   onAck(epoch: number, latencyMs: number): void
@@ -69,9 +75,8 @@ export class Dispatcher {
   #nextFresh = 1
   readonly #sent = new Map<number, SentEntry>()
   #rcvdCount = 0
-  readonly #rcvdRecent: DispatchInfo['collections']['rcvdMsgs']['items'] = []
-  #socket: Dealer | null = null
-  #queue: SendQueue | null = null
+  readonly #rcvdRecent = new RecentAcks(RCVD_RECENT_MAX)
+  #port: LinkPort | null = null
   #generation = 0
   #state: 'stopped' | 'running' | 'crashed' = 'stopped'
   #comparer: NodeJS.Timeout | null = null
@@ -82,7 +87,6 @@ export class Dispatcher {
   #hdel: number[] = []
   #hdelScheduled = false
   readonly #payload: Buffer
-  readonly #empty = Buffer.alloc(0)
   #settledFired = false
   stats = { sends: 0, resends: 0, acks: 0, lateAcks: 0, crashes: 0, timeouts: 0 }
 
@@ -109,15 +113,19 @@ export class Dispatcher {
   start(): void {
     if (this.#state === 'running') throw new Error('dispatcher already running')
     this.#generation++
-    const socket = new Dealer({
-      linger: 0,
-      routingId: `dispatcher-${this.#o.labId}-${this.#generation}`,
-      sendHighWaterMark: DISPATCHER_HWM,
-      receiveHighWaterMark: DISPATCHER_HWM
+    const port = this.#o.connect(`dispatcher-${this.#o.labId}-${this.#generation}`, (frames) => {
+      if (this.#port !== port) return
+      try {
+        if (this.#s.workerMode === 'pipelined') this.#receivePipelined(frames)
+        else this.#receiveBatch(frames)
+      } catch (err) {
+        // One batch that cannot be handled must not end the run.
+        this.#o.onReject('unreadable', `reply batch: ${(err as Error).message}`)
+      }
+      this.#pump()
+      this.#checkSettled()
     })
-    socket.connect(this.#o.frontend)
-    this.#socket = socket
-    this.#queue = new SendQueue(socket, this.#s.window * 2 + 16, (err) => this.#o.onError(err))
+    this.#port = port
     this.#state = 'running'
     this.#tokens = this.#burst()
     this.#tokensAt = Date.now()
@@ -126,15 +134,12 @@ export class Dispatcher {
       Math.min(COMPARER_MAX_INTERVAL_MS, Math.floor(this.#s.timeoutMs / 4))
     )
     this.#comparer = setInterval(() => this.#compare(), interval)
-    void this.#receive(socket).catch((err: unknown) => {
-      if (this.#socket === socket) this.#o.onError(err as Error)
-    })
     this.#pump()
     this.#checkSettled()
   }
 
   /**
-   * Crash: the socket goes away with whatever it held, and `sent_msgs` is lost. Unless durable,
+   * Crash: the dispatcher's end of the link goes away (late replies to it are dropped), and `sent_msgs` is lost. Unless durable,
    * the epochs it held are forgotten for good (given up), which is what the checker will show.
    */
   crash(): void {
@@ -195,7 +200,7 @@ export class Dispatcher {
     this.start()
   }
 
-  /** Stops the loops and closes the socket (end of run). */
+  /** Stops the loops and disconnects from the link (end of run). */
   stop(): void {
     this.#halt()
     this.#state = 'stopped'
@@ -218,7 +223,7 @@ export class Dispatcher {
     return {
       msgs: { count: this.queued, items: msgs },
       sentMsgs: { count: this.#sent.size, items: sent },
-      rcvdMsgs: { count: this.#rcvdCount, items: this.#rcvdRecent.slice(0, max) }
+      rcvdMsgs: { count: this.#rcvdCount, items: this.#rcvdRecent.newest(max) }
     }
   }
 
@@ -227,10 +232,8 @@ export class Dispatcher {
     if (this.#rateTimer) clearTimeout(this.#rateTimer)
     this.#comparer = null
     this.#rateTimer = null
-    this.#queue?.close()
-    this.#socket?.close()
-    this.#queue = null
-    this.#socket = null
+    this.#port?.close()
+    this.#port = null
   }
 
   #burst(): number {
@@ -257,9 +260,7 @@ export class Dispatcher {
 
   /** The dispatcher loop: send while the window and the rate allow. */
   #pump(): void {
-    if (this.#state !== 'running' || this.#durableBusy) return
-    const queue = this.#queue
-    if (!queue) return
+    if (this.#state !== 'running' || this.#durableBusy || !this.#port) return
     if (this.#s.ratePerSec > 0) {
       const now = Date.now()
       this.#tokens = Math.min(
@@ -297,14 +298,16 @@ export class Dispatcher {
   }
 
   #send(batch: number[]): void {
-    const queue = this.#queue
-    if (!queue || this.#state !== 'running') return
+    const port = this.#port
+    if (!port || this.#state !== 'running') return
     const now = Date.now()
     const deadline = now + this.#s.timeoutMs
     const ledger = this.#ledger
-    // One multipart message per batch on the internal hop; the FaultLink splits it (see there).
-    const frames: (Buffer | string)[] = [this.#empty]
-    for (const epoch of batch) {
+    const pipelined = this.#s.workerMode === 'pipelined'
+    // Lockstep: the pairs of the whole batch in one call; the FaultLink sends one message each.
+    const frames: (Buffer | string)[] = []
+    const entries = pipelined ? Buffer.allocUnsafe(batch.length * BATCH_ENTRY_BYTES) : null
+    batch.forEach((epoch, i) => {
       const attempt = (ledger.attempts[epoch] as number) + 1
       ledger.attempts[epoch] = attempt
       ledger.state[epoch] = EpochState.Sent
@@ -317,12 +320,32 @@ export class Dispatcher {
       this.stats.sends++
       this.#sent.delete(epoch)
       this.#sent.set(epoch, { attempt, sentAt: now, deadline })
-      frames.push(
-        encodeHeader(this.#o.labId, epoch, attempt, this.#s.semantics, now),
-        this.#payload
-      )
+      if (entries) {
+        entries.writeUInt32LE(epoch, i * BATCH_ENTRY_BYTES)
+        entries.writeUInt32LE(attempt, i * BATCH_ENTRY_BYTES + 4)
+      } else {
+        frames.push(
+          encodeHeader(this.#o.labId, epoch, attempt, this.#s.semantics, now),
+          this.#payload
+        )
+      }
+    })
+    if (!entries) {
+      port.send(frames, batch)
+      return
     }
-    queue.push(frames)
+    // Pipelined: one message per PIPELINE_BATCH epochs, so a burst spreads over the workers.
+    const header = encodeBatchHeader({
+      lab: this.#o.labId,
+      semantics: this.#s.semantics,
+      sentAt: now,
+      ms: 0,
+      ttlMs: this.#s.dedupTtlMs
+    })
+    const step = PIPELINE_BATCH * BATCH_ENTRY_BYTES
+    for (let at = 0; at < entries.length; at += step) {
+      port.send([header, entries.subarray(at, Math.min(entries.length, at + step))], [])
+    }
   }
 
   /** Durable: write the batch to Redis first, so a crash after the send loses nothing. */
@@ -352,29 +375,11 @@ export class Dispatcher {
     this.#pump()
   }
 
-  /** The receiver loop. */
-  async #receive(socket: Dealer): Promise<void> {
-    for await (const frames of socket) {
-      try {
-        this.#receiveBatch(frames)
-      } catch (err) {
-        // One batch that cannot be handled must not end the loop (and with it the run).
-        this.#o.onReject('unreadable', `reply batch: ${(err as Error).message}`)
-      }
-      this.#pump()
-      this.#checkSettled()
-    }
-  }
-
-  /** A batch from the FaultLink: [empty, body1, body2, …]. */
-  #receiveBatch(frames: Buffer[]): void {
-    if (frames.length < 2 || (frames[0] as Buffer).length !== 0) {
-      this.#o.onReject('frame-count', `reply batch with ${frames.length} frames`)
-      return
-    }
-    for (let i = 1; i < frames.length; i++) {
+  /** Lockstep replies from the FaultLink: a batch of reply bodies. */
+  #receiveBatch(bodies: Buffer[]): void {
+    for (const body of bodies) {
       // parseReply rejects a body over WORK_FRAME_MAX_BYTES before it becomes a string.
-      const parsed = parseReply(frames[i] as Buffer, this.#o.labId)
+      const parsed = parseReply(body, this.#o.labId)
       if (!parsed.ok) {
         this.#o.onReject(parsed.reason, parsed.detail)
         continue
@@ -386,6 +391,16 @@ export class Dispatcher {
       }
       this.#onReply(epoch, status, worker)
     }
+  }
+
+  /** One pipelined reply from the FaultLink: `[reply header, statuses]`. */
+  #receivePipelined(frames: Buffer[]): void {
+    const [header, statuses] = frames as [Buffer, Buffer]
+    const parsed = parseBatchReply(header, statuses, (epoch, status, worker) => {
+      if (this.#ledger.has(epoch)) this.#onReply(epoch, status, worker)
+      else this.#o.onReject('unknown-epoch', `reply for epoch ${epoch}, which this run never sent`)
+    })
+    if (!parsed.ok) this.#o.onReject(parsed.reason, parsed.detail)
   }
 
   #onReply(epoch: number, status: 'done' | 'duplicate' | 'failed', worker: string): void {
@@ -409,8 +424,7 @@ export class Dispatcher {
     ledger.latencyMs[epoch] = latency
     this.stats.acks++
     this.#rcvdCount++
-    this.#rcvdRecent.unshift({ epoch, attempt: entry.attempt, worker, latencyMs: latency, at: now })
-    if (this.#rcvdRecent.length > RCVD_RECENT_MAX) this.#rcvdRecent.pop()
+    this.#rcvdRecent.push({ epoch, attempt: entry.attempt, worker, latencyMs: latency, at: now })
     if (this.#s.durableDispatcher) this.#forget(epoch)
     this.#o.onFlow?.(epoch, 'ack', entry.attempt)
     this.#o.onAck(epoch, latency)

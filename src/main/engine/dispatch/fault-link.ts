@@ -1,4 +1,4 @@
-import { Dealer, Router } from 'zeromq'
+import { Dealer } from 'zeromq'
 import type { LinkDirection, LinkDirectionInfo, LinkRule } from '@shared/contract/labs/dispatch'
 import {
   oversizeFrame,
@@ -7,28 +7,32 @@ import {
   WORK_SOCKET_MAX_BYTES,
   type RejectReason
 } from './protocol'
+import { batchEntries, entryEpoch, pickEntries } from './protocol-batch'
 import { curveServerOptions, type CurvePlan } from '../zmq/curve'
 import { SendQueue } from '../zmq/send-queue'
 import { HandshakeWatch } from './handshake-watch'
-import { ChanceSalt, LinkChance } from './link-chance'
+import {
+  describeRule,
+  LinkRules,
+  newRule,
+  refreshDirection,
+  type FaultKind,
+  type Passage
+} from './link-rules'
 
 /** Fault trace events are summarised per direction at most this often (the trace cannot flood). */
 export const LINK_TRACE_INTERVAL_MS = 100
-/** Epochs named per summary event. */
-const LINK_TRACE_SAMPLE_EPOCHS = 5
-/** Messages queued per link socket before its receive loop stops reading (backpressure). */
-const LINK_SEND_QUEUE_MAX = 10_000
-/** Per-peer queue limits of the link's sockets (libzmq drops or blocks beyond them). */
+/** Messages queued for the workers at least (a run's window may raise it, see the options). */
+const LINK_SEND_QUEUE_MIN = 10_000
+/** Per-peer queue limits of the public socket (libzmq drops or blocks beyond them). */
 const LINK_HWM = 100_000
 /** Most replies carried in one batch to the dispatcher (see the class comment). */
 const LINK_REPLY_BATCH_MAX = 512
 
-export type FaultKind = 'dropped' | 'dropped-next' | 'dropped-cut' | 'duplicated' | 'delayed'
+export type { FaultKind } from './link-rules'
 
 export interface FaultLinkOptions {
-  /** Where the dispatcher's DEALER connects (inproc, same process). */
-  frontend: string
-  /** Public work endpoint the workers' REP sockets connect to. */
+  /** Public work endpoint the workers connect to. */
   endpoint: string
   /** CURVE on the public endpoint (workers need the server's public key) or off. */
   curve: CurvePlan
@@ -46,71 +50,56 @@ export interface FaultLinkOptions {
   onError(err: Error): void
   /** Seeded link faults: the same seed hurts the same epochs in every run (null: random). */
   seed?: number | null
-}
-
-interface DirectionState {
-  rule: LinkRule & { dropNext: number; cut: boolean }
-  counters: LinkDirectionInfo['counters']
-  /** Any rule set: the fast path (plain forward) is off. */
-  active: boolean
-  /** Faults since the last trace summary. */
-  pending: number
-  samples: number[]
-}
-
-function newDirection(): DirectionState {
-  return {
-    rule: { dropP: 0, delayMs: 0, jitterMs: 0, duplicateP: 0, dropNext: 0, cut: false },
-    counters: {
-      forwarded: 0,
-      dropped: 0,
-      droppedNext: 0,
-      droppedCut: 0,
-      delayed: 0,
-      duplicated: 0
-    },
-    active: false,
-    pending: 0,
-    samples: []
-  }
+  /** Workers speak protocol v2 (pipelined batches) instead of v1 (one request per message). */
+  pipelined?: boolean
+  /** Most messages in flight of the run: the queue to the workers holds twice this at least. */
+  window?: number
 }
 
 /**
- * A ZeroMQ proxy between the dispatcher and the public work endpoint that applies fault rules per
- * direction: drop with probability p, drop the next N, delay ± jitter, duplicate with probability
- * p, cut and heal. Frontend: ROUTER (the dispatcher's DEALER connects). Backend: DEALER bound on the
- * public endpoint, which spreads requests over the connected REP workers.
+ * The dispatcher's end of the link, in the same process (what its socket used to be): requests go
+ * in by `send`, replies come out through the handler given to `FaultLink.connect`.
+ */
+export interface LinkPort {
+  /**
+   * Lockstep: `frames` = `[header1, workload1, header2, workload2, …]` and `epochs[i]` the epoch
+   * of pair i. Pipelined: `frames` = `[batch header, epochs frame]` (epochs unused).
+   */
+  send(frames: (Buffer | string)[], epochs: readonly number[]): void
+  /** Disconnects: replies still on their way to this dispatcher are dropped (as ZeroMQ would). */
+  close(): void
+}
+
+/**
+ * The dispatcher's socket on the public work endpoint, which applies fault rules per direction:
+ * drop with probability p, drop the next N, delay ± jitter, duplicate with probability p, cut and
+ * heal. The public side is a DEALER bound on the endpoint, which spreads requests over the
+ * connected workers; the dispatcher talks to it in-process through a {@link LinkPort}.
  *
- * Replies from the backend must be `[dispatcher id, empty, body]`; anything else is rejected and
- * counted (a foreign peer can never crash it). With no rule set, messages take a fast path that
- * neither parses nor draws random numbers.
+ * Replies from the backend must carry the envelope `[dispatcher id, empty]` of a connected (or
+ * earlier) dispatcher; anything else is rejected and counted (a foreign peer can never crash it).
+ * With no rule set, messages take a fast path that neither parses nor draws random numbers.
  *
- * The inproc hop between the dispatcher and the link is internal, so it is batched: the dispatcher
- * sends `[empty, header1, workload1, header2, workload2, …]` and the link sends replies back as
- * `[empty, body1, body2, …]`, one batch per event-loop turn. Each ZeroMQ call costs far more than
- * the bytes it moves (measured: the engine spent most of its time in send/receive), so this
- * removes most of the engine's per-message cost. The public endpoint speaks plain protocol v1.
+ * There is no second ZeroMQ hop: the link used to be a proxy with a ROUTER frontend for the
+ * dispatcher's DEALER (inproc), and each message crossed two more sockets. Measured (docs/
+ * PERFORMANCE.md): a frame costs about 3 µs of CPU per socket it crosses in zeromq.js, so the
+ * in-process hop cost more than the rules themselves. Replies are still handed over in batches,
+ * one per event-loop turn.
  */
 export class FaultLink {
   readonly #opts: FaultLinkOptions
-  readonly #chance: LinkChance
-  readonly #front = new Router({
-    linger: 0,
-    sendHighWaterMark: LINK_HWM,
-    receiveHighWaterMark: LINK_HWM
-  })
+  readonly #rules: LinkRules
   /** The public side: every peer on it is untrusted, so frames and handshakes are bounded. */
   readonly #back: Dealer
-  readonly #toFront: SendQueue
   readonly #toBack: SendQueue
-  readonly #dirs: Record<LinkDirection, DirectionState> = {
-    'to-worker': newDirection(),
-    'to-dispatcher': newDirection()
-  }
-  /** Routing ids of dispatchers seen on the frontend (a restarted dispatcher gets a new one). */
+  readonly #pipelined: boolean
+  readonly #empty = Buffer.alloc(0)
+  /** Routing ids of dispatchers seen (a restarted dispatcher gets a new one). */
   readonly #dispatchers = new Set<string>()
+  /** Reply handlers of the connected dispatchers, by routing id. */
+  readonly #ports = new Map<string, (frames: Buffer[]) => void>()
   readonly #timers = new Set<NodeJS.Timeout>()
-  /** Replies waiting for the next batch, per dispatcher routing id. */
+  /** Lockstep replies waiting for the next batch, per dispatcher routing id. */
   readonly #replyBatches = new Map<string, Buffer[]>()
   #replyFlushScheduled = false
   #handshakes: HandshakeWatch | null = null
@@ -121,7 +110,8 @@ export class FaultLink {
 
   constructor(opts: FaultLinkOptions) {
     this.#opts = opts
-    this.#chance = new LinkChance(opts.seed ?? null)
+    this.#pipelined = opts.pipelined === true
+    this.#rules = new LinkRules(opts.seed ?? null, opts.onFault)
     this.#back = new Dealer({
       linger: 0,
       sendHighWaterMark: LINK_HWM,
@@ -130,12 +120,13 @@ export class FaultLink {
       handshakeInterval: WORK_HANDSHAKE_TIMEOUT_MS,
       ...curveServerOptions(opts.curve)
     })
-    this.#toFront = new SendQueue(this.#front, LINK_SEND_QUEUE_MAX, opts.onError)
-    this.#toBack = new SendQueue(this.#back, LINK_SEND_QUEUE_MAX, opts.onError)
+    const queueMax = Math.max(LINK_SEND_QUEUE_MIN, 2 * (opts.window ?? 0) + 1_024)
+    this.#toBack = new SendQueue(this.#back, queueMax, opts.onError)
   }
 
   /**
-   * Binds both sides and starts forwarding. Throws with a clear message when the endpoint is taken.
+   * Binds the public endpoint and starts forwarding. Throws with a clear message when the
+   * endpoint is taken.
    */
   async start(): Promise<void> {
     if (this.#started) throw new Error('FaultLink already started')
@@ -150,12 +141,10 @@ export class FaultLink {
         if (peers > 0) for (const w of this.#peerWaiters.splice(0)) w()
       }
     })
-    await this.#front.bind(this.#opts.frontend)
     try {
       await this.#back.bind(this.#opts.endpoint)
     } catch (err) {
       this.#handshakes.close()
-      this.#front.close()
       this.#back.close()
       const e = err as Error & { code?: string }
       throw new Error(
@@ -167,13 +156,36 @@ export class FaultLink {
     }
     this.#traceTimer = setInterval(() => this.#summarise(), LINK_TRACE_INTERVAL_MS)
     this.#traceTimer.unref()
-    void this.#frontLoop().catch((err: unknown) => this.#loopError(err))
     void this.#backLoop().catch((err: unknown) => this.#loopError(err))
   }
 
-  /** The inproc address the dispatcher connects to. */
-  get frontend(): string {
-    return this.#opts.frontend
+  /**
+   * Connects a dispatcher by its routing id: replies to it go to `onReplies` (lockstep: a batch of
+   * reply bodies; pipelined: one `[reply header, statuses]`).
+   */
+  connect(routingId: string, onReplies: (frames: Buffer[]) => void): LinkPort {
+    const idBuf = Buffer.from(routingId, 'latin1')
+    const key = idBuf.toString('latin1')
+    if (this.#dispatchers.size < 64) this.#dispatchers.add(key)
+    this.#ports.set(key, onReplies)
+    let open = true
+    return {
+      send: (frames, epochs) => {
+        if (!open || this.#closing) return
+        try {
+          if (this.#pipelined) this.#requestBatch(idBuf, frames)
+          else this.#requests(idBuf, frames, epochs)
+        } catch (err) {
+          // One message that cannot be handled must not end the run.
+          this.#opts.onReject('unreadable', `request batch: ${(err as Error).message}`)
+        }
+      },
+      close: () => {
+        open = false
+        if (this.#ports.get(key) === onReplies) this.#ports.delete(key)
+        this.#replyBatches.delete(key)
+      }
+    }
   }
 
   /** Peers (workers or others) currently connected to the public endpoint. */
@@ -194,12 +206,12 @@ export class FaultLink {
 
   /** Sets the standing rule of one direction (fields not given keep their value). */
   setRule(direction: LinkDirection, rule: Partial<LinkRule>): void {
-    const d = this.#dirs[direction]
+    const d = this.#rules.dirs[direction]
     Object.assign(
       d.rule,
       Object.fromEntries(Object.entries(rule).filter(([, v]) => v !== undefined))
     )
-    this.#refresh(d)
+    refreshDirection(d)
     this.#opts.onTrace('link-rule', 'info', `${direction}: ${describeRule(d.rule)}`, {
       direction,
       dropP: d.rule.dropP,
@@ -210,9 +222,9 @@ export class FaultLink {
   }
 
   dropNext(direction: LinkDirection, count: number): void {
-    const d = this.#dirs[direction]
+    const d = this.#rules.dirs[direction]
     d.rule.dropNext += count
-    this.#refresh(d)
+    refreshDirection(d)
     this.#opts.onTrace('link-drop-next', 'info', `${direction}: dropping the next ${count}`, {
       direction,
       count
@@ -221,9 +233,9 @@ export class FaultLink {
 
   /** Cut (true) or heal (false) one direction. */
   setCut(direction: LinkDirection, cut: boolean): void {
-    const d = this.#dirs[direction]
+    const d = this.#rules.dirs[direction]
     d.rule.cut = cut
-    this.#refresh(d)
+    refreshDirection(d)
     this.#opts.onTrace(
       cut ? 'link-cut' : 'link-healed',
       cut ? 'warn' : 'info',
@@ -234,18 +246,18 @@ export class FaultLink {
 
   /** Resets every rule of one direction. */
   clear(direction: LinkDirection): void {
-    const d = this.#dirs[direction]
-    d.rule = { dropP: 0, delayMs: 0, jitterMs: 0, duplicateP: 0, dropNext: 0, cut: false }
-    this.#refresh(d)
+    const d = this.#rules.dirs[direction]
+    d.rule = newRule()
+    refreshDirection(d)
     this.#opts.onTrace('link-cleared', 'info', `${direction}: rules cleared`, { direction })
   }
 
   toInfo(direction: LinkDirection): LinkDirectionInfo {
-    const d = this.#dirs[direction]
+    const d = this.#rules.dirs[direction]
     return { rule: { ...d.rule }, counters: { ...d.counters } }
   }
 
-  /** Stops forwarding, drops delayed messages, closes both sockets. Idempotent. */
+  /** Stops forwarding, drops delayed messages, closes the socket. Idempotent. */
   close(): Promise<void> {
     this.#closing ??= (async (): Promise<void> => {
       if (this.#traceTimer) clearInterval(this.#traceTimer)
@@ -253,95 +265,195 @@ export class FaultLink {
       for (const t of this.#timers) clearTimeout(t)
       this.#timers.clear()
       for (const w of this.#peerWaiters.splice(0)) w()
+      this.#ports.clear()
       this.#handshakes?.close()
-      this.#toFront.close()
       this.#toBack.close()
-      this.#front.close()
       this.#back.close()
     })()
     return this.#closing
-  }
-
-  #refresh(d: DirectionState): void {
-    const r = d.rule
-    d.active =
-      r.cut || r.dropNext > 0 || r.dropP > 0 || r.duplicateP > 0 || r.delayMs > 0 || r.jitterMs > 0
   }
 
   #loopError(err: unknown): void {
     if (!this.#closing) this.#opts.onError(err as Error)
   }
 
-  /** Dispatcher → workers: a batch `[id, empty, h1, w1, h2, w2 …]` becomes `[id, empty, hi, wi]` each. */
-  async #frontLoop(): Promise<void> {
-    const toBack = (frames: Buffer[]): void => void this.#toBack.push(frames)
-    for await (const frames of this.#front) {
-      try {
-        const id = frames[0]
-        const empty = frames[1]
-        if (!id || !empty) continue
-        if (this.#dispatchers.size < 64) this.#dispatchers.add(id.toString('latin1'))
-        for (let i = 2; i + 1 < frames.length; i += 2) {
-          const request = [id, empty, frames[i] as Buffer, frames[i + 1] as Buffer]
-          this.#route('to-worker', request, toBack)
-        }
-      } catch (err) {
-        // One message that cannot be handled must not end the loop (and with it the run).
-        this.#opts.onReject('unreadable', `request batch: ${(err as Error).message}`)
+  readonly #sendBack = (frames: (Buffer | string)[]): void => void this.#toBack.push(frames)
+
+  /** Lockstep requests: each pair `[header, workload]` goes out as `[id, empty, header, workload]`. */
+  #requests(id: Buffer, frames: (Buffer | string)[], epochs: readonly number[]): void {
+    const d = this.#rules.dirs['to-worker']
+    for (let i = 0, k = 0; i + 1 < frames.length; i += 2, k++) {
+      const request = [id, this.#empty, frames[i] as Buffer | string, frames[i + 1] as Buffer]
+      if (!d.active) {
+        d.counters.forwarded++
+        this.#toBack.push(request)
+        continue
       }
-      if (this.#toBack.length >= LINK_SEND_QUEUE_MAX) await this.#toBack.room()
+      const epoch = epochs[k] ?? -1
+      const passage = this.#rules.decide('to-worker', () => epoch)
+      if (passage) this.#pass(request, passage, this.#sendBack)
     }
+  }
+
+  /** A pipelined batch `[header, epochs]`: one decision per epoch when a rule stands. */
+  #requestBatch(id: Buffer, frames: (Buffer | string)[]): void {
+    const [header, epochs] = frames as [Buffer | string, Buffer]
+    const n = batchEntries(epochs)
+    if (n < 0) return
+    const d = this.#rules.dirs['to-worker']
+    if (!d.active) {
+      d.counters.forwarded += n
+      this.#toBack.push([id, this.#empty, header, epochs])
+      return
+    }
+    this.#splitBatch('to-worker', epochs, n, (entries) =>
+      this.#sendBack([id, this.#empty, header, entries])
+    )
+  }
+
+  /**
+   * Applies the rules of `direction` to each entry of a batch: the entries that pass at once go on
+   * as one batch, and each duplicate or delayed entry as a batch of its own (as a duplicated or
+   * delayed lockstep message would).
+   */
+  #splitBatch(
+    direction: LinkDirection,
+    entries: Buffer,
+    n: number,
+    out: (entries: Buffer) => void
+  ): void {
+    const now: number[] = []
+    const later: { i: number; passage: Passage }[] = []
+    for (let i = 0; i < n; i++) {
+      const passage = this.#rules.decide(direction, () => entryEpoch(entries, i))
+      if (!passage) continue
+      if (passage.delay > 0 || passage.copies === 2) later.push({ i, passage })
+      if (passage.delay === 0) now.push(i)
+    }
+    if (now.length > 0) out(now.length === n ? entries : pickEntries(entries, now))
+    for (const { i, passage } of later) {
+      const one = pickEntries(entries, [i])
+      if (passage.delay === 0) out(one)
+      else
+        this.#later(passage.delay, () => {
+          for (let c = 0; c < passage.copies; c++) out(c === 0 ? one : Buffer.from(one))
+        })
+    }
+  }
+
+  #later(delay: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer)
+      fn()
+    }, delay)
+    this.#timers.add(timer)
+  }
+
+  /** Forwards one lockstep message as `passage` says (copies, delay). */
+  #pass(
+    frames: (Buffer | string)[],
+    passage: Passage,
+    out: (frames: (Buffer | string)[]) => void
+  ): void {
+    if (passage.delay > 0) {
+      // Copies: zeromq.js may send large buffers without copying, so never send one Buffer twice.
+      const copy = frames.map((b) => Buffer.from(b))
+      this.#later(passage.delay, () => {
+        for (let i = 0; i < passage.copies; i++)
+          out(i === 0 ? copy : copy.map((b) => Buffer.from(b)))
+      })
+      return
+    }
+    out(frames)
+    if (passage.copies === 2) out(frames.map((b) => Buffer.from(b)))
   }
 
   /** Workers → dispatcher: validate the envelope, then route by the dispatcher id. */
   async #backLoop(): Promise<void> {
     for await (const frames of this.#back) {
       try {
-        this.#fromWorker(frames)
+        if (this.#pipelined) this.#batchFromWorker(frames)
+        else this.#fromWorker(frames)
       } catch (err) {
         // One message that cannot be handled must not end the loop (and with it the run).
         this.#opts.onReject('unreadable', `reply: ${(err as Error).message}`)
       }
-      if (this.#toFront.length >= LINK_SEND_QUEUE_MAX) await this.#toFront.room()
     }
   }
 
-  /** One message from the public endpoint: checked by size and envelope, then routed. */
-  #fromWorker(frames: Buffer[]): void {
-    if (frames.length !== 3) {
+  /** The envelope of a reply: `[known dispatcher id, empty, …]`; false (and counted) otherwise. */
+  #envelope(frames: Buffer[], count: number, what: string): boolean {
+    if (frames.length !== count) {
       this.#opts.onReject(
         'frame-count',
-        `reply with ${frames.length} frames (expected 3 with the envelope)`
+        `${what} with ${frames.length} frames (expected ${count} with the envelope)`
       )
-      return
+      return false
     }
     const oversize = oversizeFrame(frames)
     if (oversize) {
       this.#opts.onReject('oversize', oversize)
-      return
+      return false
     }
     if (
       (frames[1] as Buffer).length !== 0 ||
       !this.#dispatchers.has((frames[0] as Buffer).toString('latin1'))
     ) {
-      this.#opts.onReject('envelope', 'reply without a valid REP envelope')
+      this.#opts.onReject('envelope', `${what} without a valid REP envelope`)
+      return false
+    }
+    return true
+  }
+
+  /** One lockstep reply `[id, empty, body]` from the public endpoint. */
+  #fromWorker(frames: Buffer[]): void {
+    if (!this.#envelope(frames, 3, 'reply')) return
+    const d = this.#rules.dirs['to-dispatcher']
+    if (!d.active) {
+      d.counters.forwarded++
+      this.#toDispatcher(frames)
       return
     }
-    this.#route('to-dispatcher', frames, this.#toDispatcher)
+    const passage = this.#rules.decide('to-dispatcher', () => peekEpoch(frames[2]))
+    if (passage) this.#pass(frames, passage, (f) => this.#toDispatcher(f as Buffer[]))
+  }
+
+  /** One pipelined reply `[id, empty, reply header, statuses]` from the public endpoint. */
+  #batchFromWorker(frames: Buffer[]): void {
+    if (!this.#envelope(frames, 4, 'batch reply')) return
+    const [id, , header, statuses] = frames as [Buffer, Buffer, Buffer, Buffer]
+    const n = batchEntries(statuses)
+    if (n < 0) {
+      this.#opts.onReject('shape', `batch reply with a statuses frame of ${statuses.length} bytes`)
+      return
+    }
+    const handler = this.#ports.get(id.toString('latin1'))
+    const deliver = (entries: Buffer): void => {
+      const h = this.#ports.get(id.toString('latin1'))
+      if (h) h([header, entries])
+    }
+    const d = this.#rules.dirs['to-dispatcher']
+    if (!d.active) {
+      d.counters.forwarded += n
+      if (handler) handler([header, statuses])
+      return
+    }
+    this.#splitBatch('to-dispatcher', statuses, n, deliver)
   }
 
   /** Adds a reply `[id, empty, body]` to its dispatcher's next batch. */
   readonly #toDispatcher = (frames: Buffer[]): void => {
     const key = (frames[0] as Buffer).toString('latin1')
+    if (!this.#ports.has(key)) return
     let batch = this.#replyBatches.get(key)
     if (!batch) {
-      batch = [frames[0] as Buffer, frames[1] as Buffer]
+      batch = []
       this.#replyBatches.set(key, batch)
     }
     batch.push(frames[2] as Buffer)
-    if (batch.length - 2 >= LINK_REPLY_BATCH_MAX) {
+    if (batch.length >= LINK_REPLY_BATCH_MAX) {
       this.#replyBatches.delete(key)
-      this.#toFront.push(batch)
+      this.#ports.get(key)?.(batch)
     } else if (!this.#replyFlushScheduled) {
       this.#replyFlushScheduled = true
       setImmediate(this.#flushReplies)
@@ -350,112 +462,18 @@ export class FaultLink {
 
   readonly #flushReplies = (): void => {
     this.#replyFlushScheduled = false
-    for (const batch of this.#replyBatches.values()) this.#toFront.push(batch)
+    const batches = [...this.#replyBatches]
     this.#replyBatches.clear()
+    for (const [key, batch] of batches) {
+      try {
+        this.#ports.get(key)?.(batch)
+      } catch (err) {
+        this.#opts.onReject('unreadable', `reply batch: ${(err as Error).message}`)
+      }
+    }
   }
 
-  #route(direction: LinkDirection, frames: Buffer[], out: (frames: Buffer[]) => void): void {
-    const d = this.#dirs[direction]
-    if (!d.active) {
-      d.counters.forwarded++
-      out(frames)
-      return
-    }
-    const r = d.rule
-    const epochFrame = frames[frames.length - (direction === 'to-worker' ? 2 : 1)]
-    if (r.cut) {
-      d.counters.droppedCut++
-      this.#fault(d, direction, 'dropped-cut', epochFrame)
-      return
-    }
-    if (r.dropNext > 0) {
-      r.dropNext--
-      this.#refresh(d)
-      d.counters.droppedNext++
-      this.#fault(d, direction, 'dropped-next', epochFrame)
-      return
-    }
-    const roll =
-      r.dropP > 0 || r.duplicateP > 0 || r.jitterMs > 0
-        ? this.#chance.roll(direction, peekEpoch(epochFrame))
-        : Math.random
-    if (r.dropP > 0 && roll(ChanceSalt.Drop) < r.dropP) {
-      d.counters.dropped++
-      this.#fault(d, direction, 'dropped', epochFrame)
-      return
-    }
-    let copies = 1
-    if (r.duplicateP > 0 && roll(ChanceSalt.Duplicate) < r.duplicateP) {
-      copies = 2
-      d.counters.duplicated++
-      this.#fault(d, direction, 'duplicated', epochFrame)
-    }
-    const delay =
-      r.delayMs > 0 || r.jitterMs > 0
-        ? Math.max(0, r.delayMs + (roll(ChanceSalt.Jitter) * 2 - 1) * r.jitterMs)
-        : 0
-    d.counters.forwarded += copies
-    if (delay > 0) {
-      d.counters.delayed++
-      this.#fault(d, direction, 'delayed', epochFrame)
-      // Copies: zeromq.js may send large buffers without copying, so never send one Buffer twice.
-      const copy = frames.map((b) => Buffer.from(b))
-      const timer = setTimeout(() => {
-        this.#timers.delete(timer)
-        for (let i = 0; i < copies; i++) out(i === 0 ? copy : copy.map((b) => Buffer.from(b)))
-      }, delay)
-      this.#timers.add(timer)
-      return
-    }
-    out(frames)
-    if (copies === 2) out(frames.map((b) => Buffer.from(b)))
-  }
-
-  #fault(
-    d: DirectionState,
-    direction: LinkDirection,
-    kind: FaultKind,
-    frame: Buffer | undefined
-  ): void {
-    const epoch = peekEpoch(frame)
-    d.pending++
-    if (d.samples.length < LINK_TRACE_SAMPLE_EPOCHS && epoch >= 0) d.samples.push(epoch)
-    this.#opts.onFault(direction, kind, epoch)
-  }
-
-  /** One trace event per direction per interval with the counts since the last one. */
   #summarise(): void {
-    for (const direction of ['to-worker', 'to-dispatcher'] as const) {
-      const d = this.#dirs[direction]
-      if (d.pending === 0) continue
-      const c = d.counters
-      this.#opts.onTrace(
-        'link-faults',
-        'info',
-        `${direction}: ${d.pending} fault(s) applied (e.g. epochs ${d.samples.join(', ')})`,
-        {
-          direction,
-          applied: d.pending,
-          dropped: c.dropped,
-          droppedNext: c.droppedNext,
-          droppedCut: c.droppedCut,
-          delayed: c.delayed,
-          duplicated: c.duplicated,
-          sample: d.samples.join(',')
-        }
-      )
-      d.pending = 0
-      d.samples = []
-    }
+    this.#rules.summarise(this.#opts.onTrace)
   }
-}
-
-function describeRule(r: LinkRule & { dropNext: number; cut: boolean }): string {
-  const parts: string[] = []
-  if (r.cut) parts.push('cut')
-  if (r.dropP > 0) parts.push(`drop p=${r.dropP}`)
-  if (r.dropNext > 0) parts.push(`drop next ${r.dropNext}`)
-  if (r.delayMs > 0 || r.jitterMs > 0) parts.push(`delay ${r.delayMs}±${r.jitterMs} ms`)
-  if (r.duplicateP > 0) parts.push(`duplicate p=${r.duplicateP}`)
-  return parts.length > 0 ? parts.join(', ') : 'no faults'
 }

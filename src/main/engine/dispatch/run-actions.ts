@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { CommandError, ErrorCode } from '@shared/contract'
 import type {
   DispatchFaultAction,
@@ -35,7 +34,6 @@ export type LinkFaultAction = Extract<
  */
 export function createLink(
   settings: DispatchSettings,
-  labId: string,
   ledger: EpochLedger,
   telemetry: RunTelemetry,
   rejects: RejectLog,
@@ -43,8 +41,9 @@ export function createLink(
   curve: CurvePlan
 ): FaultLink {
   return new FaultLink({
-    frontend: `inproc://flowlab-dispatch-${labId}-${randomBytes(4).toString('hex')}`,
     endpoint: settings.endpoint,
+    pipelined: settings.workerMode === 'pipelined',
+    window: settings.window,
     seed: settings.seed ?? null,
     curve,
     onFault: (direction, kind, epoch) => {

@@ -26,7 +26,8 @@ export function luaScript(name: string): string {
 export const MARK_AND_APPLY = 'markAndApply-2.lua'
 
 /**
- * markAndApplyBatch-n.lua: markAndApply-2 for a burst of epochs in one call (KEYS = effects, then
- * one mark per epoch), atomic per epoch.
+ * markAndApplyEpochs-1.lua: markAndApply-2 for a batch of epochs in one call (a pipelined batch,
+ * or a lockstep worker's burst), the epochs as one binary argument (KEYS = effects; the marks are
+ * built from their prefix).
  */
-export const MARK_AND_APPLY_BATCH = 'markAndApplyBatch-n.lua'
+export const MARK_AND_APPLY_EPOCHS = 'markAndApplyEpochs-1.lua'

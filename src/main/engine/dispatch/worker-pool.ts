@@ -8,6 +8,12 @@ import type { WorkerConfig } from './worker-runtime'
 
 /** A worker that has not said "ready" this long after its fork is reported (it keeps trying). */
 const WORKER_READY_TIMEOUT_MS = 20_000
+/**
+ * FLOWLAB_WORKER_CPU_PROF=DIR: managed workers run with `--cpu-prof` and write a V8 CPU profile
+ * to DIR when they exit; closing the pool then stops them gracefully so that they can
+ * (docs/PERFORMANCE.md). Unset: no profile, and closing kills them.
+ */
+const WORKER_CPU_PROF_DIR = process.env.FLOWLAB_WORKER_CPU_PROF || null
 /** A graceful stop (IPC 'stop') may take this long before SIGKILL. */
 const WORKER_STOP_TIMEOUT_MS = 2_000
 
@@ -244,7 +250,9 @@ export class WorkerPool {
   close(): Promise<void> {
     this.#closing ??= (async (): Promise<void> => {
       await Promise.all(
-        [...this.#workers.values()].map((w) => this.#stop(w, true).catch(() => undefined))
+        [...this.#workers.values()].map((w) =>
+          this.#stop(w, WORKER_CPU_PROF_DIR === null).catch(() => undefined)
+        )
       )
     })()
     return this.#closing
@@ -285,7 +293,9 @@ export class WorkerPool {
     // Under Electron, process.execPath is the Electron binary: this makes it behave as Node.
     if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1'
     const child = fork(entry.file, [], {
-      execArgv: entry.execArgv,
+      execArgv: WORKER_CPU_PROF_DIR
+        ? [...entry.execArgv, '--cpu-prof', `--cpu-prof-dir=${WORKER_CPU_PROF_DIR}`]
+        : entry.execArgv,
       env,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json'

@@ -3,7 +3,7 @@
  * relative imports: this file is loaded in the worker process.
  */
 import { Redis } from 'ioredis'
-import { luaScript, MARK_AND_APPLY, MARK_AND_APPLY_BATCH } from './scripts'
+import { luaScript, MARK_AND_APPLY, MARK_AND_APPLY_EPOCHS } from './scripts'
 
 type MarkAndApply = (
   done: string,
@@ -13,12 +13,18 @@ type MarkAndApply = (
   epoch: number
 ) => Promise<number>
 
-/** `numKeys, effects, mark…, worker, epoch, ttlMs, epoch, ttlMs…` (see markAndApplyBatch-n.lua). */
-export type MarkAndApplyBatch = (...args: (string | number)[]) => Promise<number[]>
+/** `effects, done-key prefix, worker, ttlMs, epochs frame` (see markAndApplyEpochs-1.lua). */
+export type MarkAndApplyEpochs = (
+  effects: string,
+  donePrefix: string,
+  worker: string,
+  ttlMs: number,
+  epochs: Buffer
+) => Promise<string>
 
 export type WorkerRedis = Redis & {
   markAndApply: MarkAndApply
-  markAndApplyBatch: MarkAndApplyBatch
+  markAndApplyEpochs: MarkAndApplyEpochs
 }
 
 /** Connects worker `id` to the Redis at `url` (the URL includes the password). */
@@ -33,7 +39,9 @@ export function createWorkerRedis(url: string, id: string): WorkerRedis {
   })
   redis.on('error', () => undefined)
   redis.defineCommand('markAndApply', { numberOfKeys: 2, lua: luaScript(MARK_AND_APPLY) })
-  // No numberOfKeys: the key count varies with the burst and goes first in each call.
-  redis.defineCommand('markAndApplyBatch', { lua: luaScript(MARK_AND_APPLY_BATCH) })
+  redis.defineCommand('markAndApplyEpochs', {
+    numberOfKeys: 1,
+    lua: luaScript(MARK_AND_APPLY_EPOCHS)
+  })
   return redis as WorkerRedis
 }

@@ -22,10 +22,12 @@ import {
   WORK_HANDSHAKE_TIMEOUT_MS,
   WORK_SOCKET_MAX_BYTES
 } from './protocol'
+import { isBatchHeader } from './protocol-batch'
 import { Outcome, preciseNow, type WorkerControl } from './telemetry'
 import { WorkerCrash } from './worker-crash'
 import { delimiterIndex, type Delivery, type Frames, type Job } from './worker-job'
 import { createWorkerRedis, type WorkerRedis } from './worker-redis'
+import { handleBatch, type PipelinedWorker } from './worker-pipelined'
 import { runBurst, runOne, type CrashPointHook, type SemanticsContext } from './worker-semantics'
 import { WorkerTelemetry } from './worker-telemetry'
 import { curveClientOptions } from '../zmq/curve'
@@ -41,6 +43,8 @@ const WORKER_LINGER_MS = 0
  * With work time, a burst is at most `concurrency` requests, worked on at once as REP sockets did.
  */
 const WORKER_BURST_MAX = 256
+/** Pipelined batches (protocol v2) a worker handles at once; their Redis calls overlap. */
+const WORKER_BATCHES_MAX = 8
 
 export interface WorkerConfig {
   /** Worker id shown in replies, marks and the UI. */
@@ -83,6 +87,11 @@ export class WorkerRuntime {
     if (this.#crash.fires(point)) await this.#telemetry.crash(d, outcome)
   }
   #closing: Promise<void> | null = null
+  /** Replies go out one at a time (zeromq.js allows one pending send per socket). */
+  #sendChain: Promise<void> = Promise.resolve()
+  #batches = 0
+  #batchWaiters: (() => void)[] = []
+  readonly #pipe: PipelinedWorker
 
   constructor(cfg: WorkerConfig) {
     this.#cfg = { ...cfg }
@@ -99,6 +108,15 @@ export class WorkerRuntime {
     this.#redis = createWorkerRedis(cfg.redisUrl, cfg.id)
     this.#telemetry = new WorkerTelemetry(cfg)
     this.#crash = new WorkerCrash(cfg.crashAt, cfg.crashEvery)
+    this.#pipe = {
+      workerId: cfg.id,
+      labId: cfg.labId,
+      telemetry: this.#telemetry,
+      crash: this.#crash,
+      point: this.#point,
+      semantics: () => this.#semantics(),
+      send: (frames) => this.#send(frames)
+    }
   }
 
   /** Connects and serves until `close()`. Resolves when the receive loop ends. */
@@ -140,10 +158,16 @@ export class WorkerRuntime {
         this.#cfg.workMs > 0
           ? Math.max(1, Math.min(64, this.#cfg.concurrency ?? 1))
           : WORKER_BURST_MAX
-      const burst = [first]
+      const burst: Buffer[][] = []
       try {
-        while (burst.length < max && sock.readable) burst.push(await sock.receive())
-        await this.#handleBurst(burst)
+        if (isBatch(first)) await this.#startBatch(first)
+        else burst.push(first)
+        while (burst.length > 0 && burst.length < max && sock.readable) {
+          const next = await sock.receive()
+          if (isBatch(next)) await this.#startBatch(next)
+          else burst.push(next)
+        }
+        if (burst.length > 0) await this.#handleBurst(burst)
       } catch (err) {
         if (sock.closed) return
         // One burst that cannot be handled must not end the loop; its requests time out and are
@@ -227,10 +251,37 @@ export class WorkerRuntime {
   }
 
   async #sendAll(replies: Frames[]): Promise<void> {
-    for (const frames of replies) {
-      if (this.#sock.closed) return
-      await this.#sock.send(frames)
+    for (const frames of replies) await this.#send(frames)
+  }
+
+  #send(frames: Frames): Promise<void> {
+    const sent = this.#sendChain.then(() =>
+      this.#sock.closed ? undefined : this.#sock.send(frames)
+    )
+    this.#sendChain = sent.catch(() => undefined)
+    return sent
+  }
+
+  /**
+   * Starts a pipelined batch (protocol v2) without waiting for it, up to WORKER_BATCHES_MAX at
+   * once: while one waits for Redis, the next is read and sent on.
+   */
+  async #startBatch(frames: Buffer[]): Promise<void> {
+    while (this.#batches >= WORKER_BATCHES_MAX) {
+      await new Promise<void>((resolve) => this.#batchWaiters.push(resolve))
     }
+    const at = delimiterIndex(frames)
+    this.#batches++
+    handleBatch(this.#pipe, frames.slice(0, at + 1), frames.slice(at + 1))
+      .catch((err: unknown) => {
+        if (this.#sock.closed) return
+        this.#telemetry.reject()
+        process.stderr.write(`flowlab worker ${this.#cfg.id}: ${(err as Error).message}\n`)
+      })
+      .finally(() => {
+        this.#batches--
+        this.#batchWaiters.shift()?.()
+      })
   }
 
   /** Reply frames of a finished job, and its telemetry record. */
@@ -248,4 +299,10 @@ export class WorkerRuntime {
         : encodeReply(job.d.epoch, this.#cfg.id, job.status)
     return [...job.envelope, body]
   }
+}
+
+/** A request of protocol v2 (a pipelined batch): its first frame after the envelope says so. */
+function isBatch(frames: Buffer[]): boolean {
+  const at = delimiterIndex(frames)
+  return at >= 0 && isBatchHeader(frames[at + 1])
 }

@@ -76,9 +76,9 @@ export class WorkerTelemetry {
   }
 
   /** A delivery finished with `outcome` (replied, or about to be). */
-  done(d: Delivery, outcome: Outcome): void {
+  done(d: Delivery, outcome: Outcome, end?: number): void {
     this.#inFlight.delete(d)
-    this.#record(d, outcome)
+    this.#record(d, outcome, end)
     if (this.#inFlight.size === 0) this.#epoch = null
     this.#dirty = true
   }
@@ -100,12 +100,13 @@ export class WorkerTelemetry {
     this.#push?.close()
   }
 
-  #record(d: Delivery, outcome: Outcome): void {
+  /** `end`: when it finished, if the caller read the clock already (a batch reads it once). */
+  #record(d: Delivery, outcome: Outcome, end?: number): void {
     this.#records.push(
       d.epoch,
       d.attempt,
       round2(d.start),
-      round2(preciseNow()),
+      round2(end ?? preciseNow()),
       outcome,
       d.executed ? 1 : 0
     )

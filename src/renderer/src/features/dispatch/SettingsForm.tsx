@@ -5,15 +5,18 @@ import {
   DISPATCH_DEFAULT_ENDPOINT,
   DispatchCommandType,
   SEMANTICS,
+  WORKER_MODES,
   type CrashPoint,
   type DispatchSettingsInput,
-  type Semantics
+  type Semantics,
+  type WorkerMode
 } from '@shared/contract/labs/dispatch'
 import { NumberField } from '../../components/fields'
 import { useCommand } from '../../lib/use-command'
 
 interface Form {
   semantics: Semantics
+  workerMode: WorkerMode
   messages: number
   ratePerSec: number
   workers: number
@@ -37,6 +40,7 @@ interface Form {
 
 const INITIAL: Form = {
   semantics: 'exactly-once-naive',
+  workerMode: 'lockstep',
   messages: 1_000,
   ratePerSec: 200,
   workers: 3,
@@ -67,6 +71,7 @@ export function toSettings(form: Form): DispatchSettingsInput {
   })
   return {
     semantics: form.semantics,
+    workerMode: form.workerMode,
     messages: form.messages,
     ratePerSec: form.ratePerSec,
     workers: form.workers,
@@ -148,6 +153,20 @@ export function SettingsForm(props: { running: boolean; hasRun: boolean }): Reac
               {SEMANTICS.map((s) => (
                 <option key={s} value={s}>
                   {s}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field" title="pipelined: batches of epochs (protocol v2)">
+            <span>Worker mode</span>
+            <select
+              value={form.workerMode}
+              onChange={(e) => set('workerMode')(e.target.value as WorkerMode)}
+              data-testid="dispatch-worker-mode"
+            >
+              {WORKER_MODES.map((m) => (
+                <option key={m} value={m}>
+                  {m}
                 </option>
               ))}
             </select>

@@ -27,6 +27,15 @@ export const SEMANTICS = [
 export type Semantics = (typeof SEMANTICS)[number]
 export const SemanticsSchema = z.enum(SEMANTICS)
 
+/**
+ * How managed workers take requests: `lockstep` is the seed's REP worker (protocol v1, one request
+ * per message, any REP socket can serve); `pipelined` is a DEALER worker that takes batches of
+ * epochs (protocol v2) and marks and applies a whole batch in one Lua call (the throughput tier).
+ */
+export const WORKER_MODES = ['lockstep', 'pipelined'] as const
+export type WorkerMode = (typeof WORKER_MODES)[number]
+export const WorkerModeSchema = z.enum(WORKER_MODES)
+
 /** Where a worker can be made to crash while handling a message (the seed's worker steps). */
 export const CRASH_POINTS = ['before-work', 'after-work', 'after-mark', 'before-reply'] as const
 export type CrashPoint = (typeof CRASH_POINTS)[number]
@@ -80,6 +89,8 @@ export const DispatchSettingsSchema = z.strictObject({
    * process overlap Redis round trips (throughput runs). A crash takes all of a process's sockets.
    */
   workerConcurrency: z.number().int().min(1).max(64).default(1),
+  /** Lockstep (protocol v1) or pipelined (protocol v2, batches); every worker must speak it. */
+  workerMode: WorkerModeSchema.default('lockstep'),
   /** Simulated work per message, in ms. */
   workMs: ms.default(0),
   /** A sent message without an ack after this many ms times out (re-sent or given up). */
