@@ -121,3 +121,14 @@ export class PersistenceMemo {
       await engine.execute({ type: 'redis:setPersistence', enabled: before })
   }
 }
+
+/**
+ * The settings a run starts with: the file's seed merged in, unless the settings carry their own
+ * (a student's change wins over the file).
+ */
+export function withSeed(
+  settings: Record<string, unknown>,
+  seed: number | undefined
+): Record<string, unknown> {
+  return seed === undefined || 'seed' in settings ? settings : { ...settings, seed }
+}

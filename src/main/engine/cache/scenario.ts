@@ -8,6 +8,7 @@ import type { ScenarioOutcome } from '@shared/contract/scenario'
 import {
   issuesOf,
   PersistenceMemo,
+  withSeed,
   type ScenarioAdapter,
   type ScenarioIssue
 } from '../scenario-adapter'
@@ -32,13 +33,6 @@ const COUNTS = [
   'flusherCrashes'
 ] as const
 
-function merged(
-  settings: Record<string, unknown>,
-  seed: number | undefined
-): Record<string, unknown> {
-  return seed === undefined || 'seed' in settings ? settings : { ...settings, seed }
-}
-
 /**
  * The Cache lab's scenario adapter: settings are `cache:start`'s; `acked` and `messages` both
  * count operations done; the outcome is the checker's report (both guarantees must hold).
@@ -58,7 +52,7 @@ export const cacheScenario: ScenarioAdapter<CacheReport> = {
   settings(settings, seed): ScenarioIssue[] {
     const parsed = cacheContract.commands.safeParse({
       type: CacheCommandType.Start,
-      settings: merged(settings, seed)
+      settings: withSeed(settings, seed)
     })
     return parsed.success ? [] : issuesOf(parsed.error)
   },
@@ -80,7 +74,7 @@ export const cacheScenario: ScenarioAdapter<CacheReport> = {
     await persistence.remember(engine, settings)
     const started = await engine.execute({
       type: CacheCommandType.Start,
-      settings: merged(settings, seed)
+      settings: withSeed(settings, seed)
     })
     if (!started.ok) throw new Error(started.error.message)
     return { ...(lab.toInfo().settings ?? settings) }

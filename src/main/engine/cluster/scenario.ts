@@ -4,7 +4,7 @@ import {
   type ClusterReport
 } from '@shared/contract/labs/cluster'
 import type { ScenarioOutcome } from '@shared/contract/scenario'
-import { issuesOf, type ScenarioAdapter, type ScenarioIssue } from '../scenario-adapter'
+import { issuesOf, withSeed, type ScenarioAdapter, type ScenarioIssue } from '../scenario-adapter'
 import { clusterLab, clusterLabOf } from './index'
 
 const COUNTS = [
@@ -24,13 +24,6 @@ const COUNTS = [
 /** The kinds of finding, as the scenario's causes. */
 const CAUSES = ['lost', 'duplicate', 'gap', 'out-of-order'] as const
 
-function merged(
-  settings: Record<string, unknown>,
-  seed: number | undefined
-): Record<string, unknown> {
-  return seed === undefined ? settings : { ...settings, seed }
-}
-
 /**
  * The Cluster lab's scenario adapter: settings are `cluster:start`'s; a managed 3 + 3 cluster is
  * started first when none is up; `acked` counts acknowledged messages and `messages` those
@@ -48,7 +41,7 @@ export const clusterScenario: ScenarioAdapter<ClusterReport> = {
   settings(settings, seed): ScenarioIssue[] {
     const parsed = clusterContract.commands.safeParse({
       type: ClusterCommandType.Start,
-      settings: merged(settings, seed)
+      settings: withSeed(settings, seed)
     })
     return parsed.success ? [] : issuesOf(parsed.error)
   },
@@ -76,7 +69,7 @@ export const clusterScenario: ScenarioAdapter<ClusterReport> = {
     }
     const started = await engine.execute({
       type: ClusterCommandType.Start,
-      settings: merged(settings, seed)
+      settings: withSeed(settings, seed)
     })
     if (!started.ok) throw new Error(started.error.message)
     return { ...(lab.toInfo().run?.settings ?? settings) }

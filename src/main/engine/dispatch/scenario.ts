@@ -12,6 +12,7 @@ import { freePort } from '../redis/free-port'
 import {
   issuesOf,
   PersistenceMemo,
+  withSeed,
   type ScenarioAdapter,
   type ScenarioEngine,
   type ScenarioIssue
@@ -41,14 +42,6 @@ const COUNTS = [
   'redisRestarts'
 ] as const
 
-/** The settings with the scenario's seed merged in (a seed in the settings, a student's, wins). */
-function merged(
-  settings: Record<string, unknown>,
-  seed: number | undefined
-): Record<string, unknown> {
-  return seed === undefined || 'seed' in settings ? settings : { ...settings, seed }
-}
-
 /** Epochs (1-based) whose execution count satisfies `test`, comma-separated, first ones. */
 function epochsWhere(executions: number[], test: (n: number) => boolean): string {
   const out: number[] = []
@@ -58,13 +51,13 @@ function epochsWhere(executions: number[], test: (n: number) => boolean): string
   return out.join(',')
 }
 
+/** The console's Redis AOF setting before a run that changes it. */
+const persistence = new PersistenceMemo()
+
 /**
  * The Dispatch lab's scenario adapter: settings are `dispatch:start`'s, the run ends when every
  * epoch is acked or given up, the outcome is the checker's report.
  */
-/** The console's Redis AOF setting before a run that changes it. */
-const persistence = new PersistenceMemo()
-
 export const dispatchScenario: ScenarioAdapter<DispatchReport> = {
   lab: 'dispatch',
   definition: dispatchLab,
@@ -77,7 +70,7 @@ export const dispatchScenario: ScenarioAdapter<DispatchReport> = {
   settings(settings, seed): ScenarioIssue[] {
     const parsed = dispatchContract.commands.safeParse({
       type: DispatchCommandType.Start,
-      settings: merged(settings, seed)
+      settings: withSeed(settings, seed)
     })
     return parsed.success ? [] : issuesOf(parsed.error)
   },
@@ -99,7 +92,7 @@ export const dispatchScenario: ScenarioAdapter<DispatchReport> = {
     await persistence.remember(engine, settings)
     // A free endpoint unless the file names one: the default port may be another run's.
     const full = {
-      ...merged(settings, seed),
+      ...withSeed(settings, seed),
       endpoint: settings.endpoint ?? `tcp://127.0.0.1:${await freePort()}`
     }
     const started = await engine.execute({ type: DispatchCommandType.Start, settings: full })
