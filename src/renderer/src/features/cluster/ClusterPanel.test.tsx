@@ -327,6 +327,19 @@ describe('ClusterPanel', () => {
     ])
   })
 
+  it('shows the live run’s settings in the form while it runs (a lesson may have started it)', () => {
+    const transport = renderPanel()
+    act(() =>
+      transport.push({
+        ...up,
+        run: { ...run, settings: { ...run.settings, acks: '1', messages: 1500, killLeaderAt: 300 } }
+      })
+    )
+    expect((screen.getByTestId('cluster-acks') as HTMLSelectElement).value).toBe('1')
+    expect((screen.getByTestId('cluster-messages') as HTMLInputElement).value).toBe('1500')
+    expect((screen.getByTestId('cluster-kill-leader-at') as HTMLInputElement).value).toBe('300')
+  })
+
   it('stops the cluster only after a confirmation', async () => {
     const transport = renderPanel()
     act(() => transport.push({ ...up, run: null }))

@@ -77,7 +77,7 @@ export function ClusterPanel(): ReactNode {
         ) : null}
         <div className="cluster-top">
           <ClusterControls info={info} />
-          <SettingsForm disabled={!up || live} running={live} />
+          <SettingsForm disabled={!up || live} running={live} live={info.run?.settings ?? null} />
         </div>
       </section>
       {info.status === 'down' ? (

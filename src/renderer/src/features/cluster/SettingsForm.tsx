@@ -34,7 +34,12 @@ export const CLUSTER_FORM_DEFAULTS: ClusterSettings = {
  * knobs and the faults at start fold away so that the live view fits one screen. Disabled while
  * a run is live or the cluster is not up.
  */
-export function SettingsForm(props: { disabled: boolean; running: boolean }): ReactNode {
+export function SettingsForm(props: {
+  disabled: boolean
+  running: boolean
+  /** The live run's settings: shown while it runs (a lesson may have started it). */
+  live?: ClusterSettings | null
+}): ReactNode {
   const [form, setForm] = useState<ClusterSettings>(CLUSTER_FORM_DEFAULTS)
   const start = useCommand()
   const stop = useCommand()
@@ -44,6 +49,7 @@ export function SettingsForm(props: { disabled: boolean; running: boolean }): Re
       setForm((f) => ({ ...f, [key]: value }))
   const disabled = props.disabled || start.busy
   const error = start.error ?? stop.error
+  const shown = props.running && props.live ? props.live : form
   return (
     <form
       className="settings cluster-settings"
@@ -57,7 +63,7 @@ export function SettingsForm(props: { disabled: boolean; running: boolean }): Re
           <legend>Run</legend>
           <NumberField
             label="Partitions"
-            value={form.partitions}
+            value={shown.partitions}
             onChange={set('partitions')}
             min={1}
             max={CLUSTER_PARTITIONS_MAX}
@@ -66,14 +72,14 @@ export function SettingsForm(props: { disabled: boolean; running: boolean }): Re
           />
           <NumberField
             label="Messages"
-            value={form.messages}
+            value={shown.messages}
             onChange={set('messages')}
             min={1}
             testId="cluster-messages"
           />
           <NumberField
             label="Producers"
-            value={form.producers}
+            value={shown.producers}
             onChange={set('producers')}
             min={1}
             max={32}
@@ -81,7 +87,7 @@ export function SettingsForm(props: { disabled: boolean; running: boolean }): Re
           />
           <Choice
             label="Acks"
-            value={form.acks}
+            value={shown.acks}
             options={['1', 'all'] as const}
             onChange={set('acks')}
             testId="cluster-acks"
@@ -89,20 +95,20 @@ export function SettingsForm(props: { disabled: boolean; running: boolean }): Re
           />
           <Choice
             label="Partitioner"
-            value={form.partitioner}
+            value={shown.partitioner}
             options={['hash', 'round-robin'] as const}
             onChange={set('partitioner')}
             testId="cluster-partitioner"
           />
           <NumberField
             label="Rate /s (0 = max)"
-            value={form.ratePerSec}
+            value={shown.ratePerSec}
             onChange={set('ratePerSec')}
             testId="cluster-rate"
           />
           <NumberField
             label="Kill leader at ack"
-            value={form.killLeaderAt}
+            value={shown.killLeaderAt}
             onChange={set('killLeaderAt')}
             testId="cluster-kill-leader-at"
             hint="Kill the broker leading the chosen partition after this many acks (0 = never)"
@@ -113,7 +119,7 @@ export function SettingsForm(props: { disabled: boolean; running: boolean }): Re
           <fieldset disabled={disabled}>
             <NumberField
               label="In flight each"
-              value={form.inFlight}
+              value={shown.inFlight}
               onChange={set('inFlight')}
               min={1}
               max={256}
@@ -121,7 +127,7 @@ export function SettingsForm(props: { disabled: boolean; running: boolean }): Re
             />
             <NumberField
               label="WAIT timeout ms"
-              value={form.waitTimeoutMs}
+              value={shown.waitTimeoutMs}
               onChange={set('waitTimeoutMs')}
               min={1}
               testId="cluster-wait-timeout-ms"
@@ -129,14 +135,14 @@ export function SettingsForm(props: { disabled: boolean; running: boolean }): Re
             />
             <NumberField
               label="Keys"
-              value={form.keys}
+              value={shown.keys}
               onChange={set('keys')}
               min={1}
               testId="cluster-keys"
             />
             <NumberField
               label="Retries"
-              value={form.retries}
+              value={shown.retries}
               onChange={set('retries')}
               max={20}
               testId="cluster-retries"
@@ -144,14 +150,14 @@ export function SettingsForm(props: { disabled: boolean; running: boolean }): Re
             />
             <NumberField
               label="Seed"
-              value={form.seed}
+              value={shown.seed}
               onChange={set('seed')}
               testId="cluster-seed"
             />
             <label className="field check">
               <input
                 type="checkbox"
-                checked={form.consume}
+                checked={shown.consume}
                 onChange={(e) => set('consume')(e.target.checked)}
                 data-testid="cluster-consume"
               />
@@ -159,14 +165,14 @@ export function SettingsForm(props: { disabled: boolean; running: boolean }): Re
             </label>
             <NumberField
               label="… kill leader of partition"
-              value={form.killPartition}
+              value={shown.killPartition}
               onChange={set('killPartition')}
               max={CLUSTER_PARTITIONS_MAX - 1}
               testId="cluster-kill-partition"
             />
             <NumberField
               label="… its followers lag ms"
-              value={form.followerLagMs}
+              value={shown.followerLagMs}
               onChange={set('followerLagMs')}
               max={5_000}
               testId="cluster-follower-lag-ms"
@@ -174,7 +180,7 @@ export function SettingsForm(props: { disabled: boolean; running: boolean }): Re
             />
             <NumberField
               label="Min in-sync copies"
-              value={form.minInSync}
+              value={shown.minInSync}
               onChange={set('minInSync')}
               min={1}
               max={4}
@@ -183,14 +189,14 @@ export function SettingsForm(props: { disabled: boolean; running: boolean }): Re
             />
             <NumberField
               label="Pause leader of p0 at ack"
-              value={form.pauseBrokerAt}
+              value={shown.pauseBrokerAt}
               onChange={set('pauseBrokerAt')}
               testId="cluster-pause-broker-at"
               hint="SIGSTOP the broker leading partition 0 after this many acks (0 = never)"
             />
             <NumberField
               label="… for ms"
-              value={form.pauseMs}
+              value={shown.pauseMs}
               onChange={set('pauseMs')}
               min={1}
               testId="cluster-pause-ms"
