@@ -12,10 +12,8 @@ import { createEngine } from '../engine/engine'
 import { redisReady } from './redis-check'
 import type { RedisHost } from '../engine/redis/redis-host'
 import { CACHE_USAGE, CacheFlagError, parseCacheFlags, type ParsedCacheFlags } from './cache-flags'
-import type { CliIo } from './io'
+import { withProgress, type CliIo, type ProgressOut } from './io'
 
-/** The progress bar is redrawn this often on a terminal. */
-const PROGRESS_INTERVAL_MS = 200
 /** Violations listed in the human summary (all of them are in --json). */
 const SUMMARY_VIOLATIONS_MAX = 20
 const PROGRESS_BAR_WIDTH = 30
@@ -27,7 +25,7 @@ export interface CacheCommandOptions {
   /** Called with the lab once the run has started (tests press buttons through it). */
   onLab?: (lab: CacheLab) => void | Promise<void>
   /** Where the progress bar goes; defaults to stderr when it is a terminal. */
-  progress?: { isTTY: boolean; write(text: string): void }
+  progress?: ProgressOut
 }
 
 /**
@@ -93,24 +91,10 @@ export async function runCacheCommand(
       return 2
     }
     await opts.onLab?.(lab)
-    const progressOut =
-      opts.progress ??
-      (process.stderr.isTTY
-        ? { isTTY: true, write: (t: string) => void process.stderr.write(t) }
-        : null)
-    let timer: NodeJS.Timeout | null = null
-    if (!json && progressOut?.isTTY) {
-      timer = setInterval(() => progressOut.write(progressLine(lab)), PROGRESS_INTERVAL_MS)
-    }
-    let report: CacheReport
-    try {
-      report = await lab.waitForSettled()
-    } finally {
-      if (timer) {
-        clearInterval(timer)
-        progressOut?.write(progressLine(lab) + '\n')
-      }
-    }
+    const report = await withProgress(lab.waitForSettled(), () => progressLine(lab), {
+      json,
+      out: opts.progress
+    })
     await cleanup()
     if (json) io.stdout(JSON.stringify(report))
     else for (const line of summary(report, parsed.dbPath !== null)) io.stdout(line)

@@ -6,18 +6,16 @@ import { clusterLab, clusterLabOf, type ClusterLab } from '../engine/cluster'
 import { createEngine } from '../engine/engine'
 import { CLUSTER_USAGE, parseClusterFlags, type ParsedClusterFlags } from './cluster-flags'
 import { FlagError } from './flags'
-import type { CliIo } from './io'
+import { withProgress, type CliIo, type ProgressOut } from './io'
 import { reapStaleRunDirs, RUN_DIR_PREFIX } from './run-dirs'
 
-/** The progress line is redrawn this often on a terminal. */
-const PROGRESS_INTERVAL_MS = 250
 /** Violations listed in the human summary (all of them are in --json). */
 const SUMMARY_VIOLATIONS_MAX = 20
 
 export interface ClusterCommandOptions {
   /** Called with the lab once the run has started (tests press buttons through it). */
   onLab?: (lab: ClusterLab) => void | Promise<void>
-  progress?: { isTTY: boolean; write(text: string): void }
+  progress?: ProgressOut
 }
 
 /**
@@ -97,24 +95,10 @@ export async function runClusterCommand(
       return 2
     }
     await opts.onLab?.(lab)
-    const progressOut =
-      opts.progress ??
-      (process.stderr.isTTY
-        ? { isTTY: true, write: (t: string) => void process.stderr.write(t) }
-        : null)
-    let timer: NodeJS.Timeout | null = null
-    if (!json && progressOut?.isTTY) {
-      timer = setInterval(() => progressOut.write(progressLine(lab)), PROGRESS_INTERVAL_MS)
-    }
-    let report: ClusterReport
-    try {
-      report = await lab.waitForSettled()
-    } finally {
-      if (timer) {
-        clearInterval(timer)
-        progressOut?.write(progressLine(lab) + '\n')
-      }
-    }
+    const report = await withProgress(lab.waitForSettled(), () => progressLine(lab), {
+      json,
+      out: opts.progress
+    })
     await cleanup()
     if (json) io.stdout(JSON.stringify(report))
     else for (const line of summary(report)) io.stdout(line)

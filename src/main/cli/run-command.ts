@@ -21,12 +21,10 @@ import { dispatchLab, dispatchLabOf, type DispatchLab } from '../engine/dispatch
 import { createEngine } from '../engine/engine'
 import { redisReady } from './redis-check'
 import type { RedisHost } from '../engine/redis/redis-host'
-import type { CliIo } from './io'
+import { withProgress, type CliIo, type ProgressOut } from './io'
 import { REDIS_URL_ENV, urlHasPassword } from './redis-url'
 import { reapStaleRunDirs, RUN_DIR_PREFIX } from './run-dirs'
 
-/** The progress bar is redrawn this often on a terminal. */
-const PROGRESS_INTERVAL_MS = 200
 /** Violations listed in the human summary (all of them are in --json). */
 const SUMMARY_VIOLATIONS_MAX = 20
 const PROGRESS_BAR_WIDTH = 30
@@ -75,7 +73,7 @@ export interface RunCommandOptions {
   /** Called with the lab once the run has started (tests press buttons through it). */
   onLab?: (lab: DispatchLab) => void | Promise<void>
   /** Where the progress bar goes; defaults to stderr when it is a terminal. */
-  progress?: { isTTY: boolean; write(text: string): void }
+  progress?: ProgressOut
 }
 
 const num = numberFlag
@@ -268,11 +266,6 @@ export async function runDispatchCommand(
       await cleanup()
       return 2
     }
-    const progressOut =
-      opts.progress ??
-      (process.stderr.isTTY
-        ? { isTTY: true, write: (t: string) => void process.stderr.write(t) }
-        : null)
     const dispatch = dispatchLabOf(engine)
     let interrupted = false
     io.onShutdown(() => {
@@ -306,15 +299,10 @@ export async function runDispatchCommand(
       ;(json ? io.stderr : io.stdout)(`CURVE on ${ep.endpoint}; server key: ${ep.serverKey}`)
     }
     await opts.onLab?.(dispatch)
-    let timer: NodeJS.Timeout | null = null
-    if (!json && progressOut?.isTTY) {
-      timer = setInterval(() => progressOut.write(progressLine(dispatch)), PROGRESS_INTERVAL_MS)
-    }
-    const report = await dispatch.waitForSettled()
-    if (timer) {
-      clearInterval(timer)
-      progressOut?.write(progressLine(dispatch) + '\n')
-    }
+    const report = await withProgress(dispatch.waitForSettled(), () => progressLine(dispatch), {
+      json,
+      out: opts.progress
+    })
     await cleanup()
     if (json) io.stdout(JSON.stringify(report))
     else for (const line of summary(report)) io.stdout(line)
